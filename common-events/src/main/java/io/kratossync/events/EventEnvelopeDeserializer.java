@@ -1,0 +1,77 @@
+package io.kratossync.events;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.UUID;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Deserializer;
+import tools.jackson.core.JacksonException;
+
+/**
+ * Reads a CloudEvents binary-mode Kafka record back into an {@link EventEnvelope}. Every required header must be
+ * present and well formed, the type known, and the data valid for the type; otherwise it throws
+ * {@link EventDecodingException}, which consumers treat as not retryable.
+ */
+public class EventEnvelopeDeserializer implements Deserializer<EventEnvelope> {
+
+	@Override
+	public EventEnvelope deserialize(String topic, byte[] data) {
+		throw new EventDecodingException("an event needs its ce_* record headers; none were given");
+	}
+
+	@Override
+	public EventEnvelope deserialize(String topic, Headers headers, byte[] data) {
+		if (data == null) {
+			throw new EventDecodingException("record has no value");
+		}
+		String specVersion = required(headers, CloudEventHeaders.SPEC_VERSION);
+		if (!CloudEventHeaders.SPEC_VERSION_1_0.equals(specVersion)) {
+			throw new EventDecodingException("unsupported ce_specversion " + Uuids.abbreviate(specVersion));
+		}
+		String ceType = required(headers, CloudEventHeaders.TYPE);
+		EventType type = EventType.fromCeType(ceType)
+			.orElseThrow(() -> new EventDecodingException("unknown ce_type " + Uuids.abbreviate(ceType)));
+		UUID id;
+		Instant time;
+		try {
+			id = Uuids.parseStrict(required(headers, CloudEventHeaders.ID));
+			time = Instant.parse(required(headers, CloudEventHeaders.TIME));
+		}
+		catch (IllegalArgumentException | DateTimeParseException ex) {
+			throw new EventDecodingException("malformed ce_id or ce_time: " + ex.getMessage(), ex);
+		}
+		String source = required(headers, CloudEventHeaders.SOURCE);
+		String subject = required(headers, CloudEventHeaders.SUBJECT);
+		IdentityEvent event;
+		try {
+			event = EventJson.mapper().readValue(data, type.recordType());
+		}
+		catch (JacksonException ex) {
+			throw new EventDecodingException("data is not a valid " + ceType + ": " + ex.getOriginalMessage(), ex);
+		}
+		if (event == null) {
+			throw new EventDecodingException("data is JSON null");
+		}
+		if (!event.identityId().toString().equals(subject)) {
+			throw new EventDecodingException("ce_subject " + Uuids.abbreviate(subject) + " is not the identity_id of the data");
+		}
+		try {
+			return new EventEnvelope(id, source, time, event);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new EventDecodingException(ex.getMessage(), ex);
+		}
+	}
+
+	private static String required(Headers headers, String name) {
+		Header header = (headers != null) ? headers.lastHeader(name) : null;
+		if (header == null || header.value() == null) {
+			throw new EventDecodingException("record has no " + name + " header");
+		}
+		return new String(header.value(), StandardCharsets.UTF_8);
+	}
+
+}

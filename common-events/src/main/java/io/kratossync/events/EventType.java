@@ -1,0 +1,60 @@
+package io.kratossync.events;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The catalogue of event types: the CloudEvents {@code ce_type} of each and the record it decodes to.
+ */
+public enum EventType {
+
+	/** See {@link PasswordChanged}. */
+	PASSWORD_CHANGED("kratos.identity.password_changed", PasswordChanged.class),
+
+	/** See {@link PasswordChangeRequired}. */
+	PASSWORD_CHANGE_REQUIRED("kratos.identity.password_change_required", PasswordChangeRequired.class);
+
+	private final String ceType;
+
+	private final Class<? extends IdentityEvent> recordType;
+
+	EventType(String ceType, Class<? extends IdentityEvent> recordType) {
+		this.ceType = ceType;
+		this.recordType = recordType;
+	}
+
+	/**
+	 * The value of the {@code ce_type} header.
+	 * @return the CloudEvents type
+	 */
+	public String ceType() {
+		return this.ceType;
+	}
+
+	/**
+	 * The record class the event data decodes to.
+	 * @return the record class
+	 */
+	public Class<? extends IdentityEvent> recordType() {
+		return this.recordType;
+	}
+
+	/**
+	 * Looks a type up by its {@code ce_type}.
+	 * @param ceType the CloudEvents type
+	 * @return the type, or empty when unknown
+	 */
+	public static Optional<EventType> fromCeType(String ceType) {
+		return Arrays.stream(values()).filter((type) -> type.ceType.equals(ceType)).findFirst();
+	}
+
+	static EventType of(Class<? extends IdentityEvent> recordType) {
+		for (EventType type : values()) {
+			if (type.recordType == recordType) {
+				return type;
+			}
+		}
+		throw new IllegalStateException("no event type for " + recordType.getName());
+	}
+
+}
