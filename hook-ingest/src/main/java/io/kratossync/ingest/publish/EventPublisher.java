@@ -1,0 +1,70 @@
+package io.kratossync.ingest.publish;
+
+import java.util.concurrent.TimeoutException;
+
+import io.kratossync.events.EventEnvelope;
+import io.kratossync.events.Topics;
+import io.kratossync.ingest.system.IngestProperties;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Publishes an event and completes only once the broker acknowledged it ({@code acks=all}, idempotent
+ * producer). {@code KafkaProducer.send} can block while it fetches metadata, so it runs on the bounded elastic
+ * scheduler, never on a Netty event loop; the whole attempt is bounded by {@code publish-timeout}.
+ */
+@Component
+public class EventPublisher {
+
+	private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
+
+	private final KafkaTemplate<String, EventEnvelope> template;
+
+	private final IngestProperties properties;
+
+	EventPublisher(KafkaTemplate<String, EventEnvelope> template, IngestProperties properties) {
+		this.template = template;
+		this.properties = properties;
+	}
+
+	/**
+	 * Publishes the event to {@link Topics#IDENTITY_EVENTS}, keyed by identity id.
+	 * @param event the event
+	 * @return the acknowledgement, or {@link PublishFailedException} when Kafka did not acknowledge in time
+	 */
+	public Mono<Published> publish(EventEnvelope event) {
+		ProducerRecord<String, EventEnvelope> record = new ProducerRecord<>(Topics.IDENTITY_EVENTS.name(),
+				event.subject().toString(), event);
+		return Mono.fromFuture(() -> this.template.send(record))
+			.subscribeOn(Schedulers.boundedElastic())
+			.timeout(this.properties.publishTimeout())
+			.map((result) -> new Published(event, result.getRecordMetadata().partition(),
+					result.getRecordMetadata().offset()))
+			.doOnNext((published) -> log.info("Published event {} type {} key {} to partition {} offset {}",
+					event.id(), event.type().ceType(), event.subject(), published.partition(), published.offset()))
+			.onErrorMap((ex) -> !(ex instanceof PublishFailedException), (ex) -> {
+				log.error("Could not publish event {} type {} key {}: {}; answering 503 so the caller retries",
+						event.id(), event.type().ceType(), event.subject(), describe(ex));
+				return new PublishFailedException("event " + event.id() + " not acknowledged", ex);
+			});
+	}
+
+	private static String describe(Throwable ex) {
+		if (ex instanceof TimeoutException) {
+			return "no acknowledgement within the publish timeout";
+		}
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return root.getClass().getSimpleName() + ": " + root.getMessage();
+	}
+
+}

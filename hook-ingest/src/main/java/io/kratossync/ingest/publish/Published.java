@@ -1,0 +1,13 @@
+package io.kratossync.ingest.publish;
+
+import io.kratossync.events.EventEnvelope;
+
+/**
+ * An event that Kafka acknowledged.
+ *
+ * @param event the event
+ * @param partition the partition it was written to
+ * @param offset its offset there
+ */
+public record Published(EventEnvelope event, int partition, long offset) {
+}

@@ -1,0 +1,93 @@
+package io.kratossync.ingest.webhook;
+
+import java.time.Clock;
+import java.util.UUID;
+
+import io.kratossync.events.EventEnvelope;
+import io.kratossync.events.IdentityEvent;
+import io.kratossync.events.Uuids;
+import io.kratossync.ingest.publish.EventPublisher;
+import io.kratossync.ingest.publish.Published;
+import io.kratossync.ingest.system.Problems;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Kratos after-hooks: one URL per hook point. Authenticate (done by the web filter), map, publish, answer 202
+ * once Kafka acknowledged.
+ */
+@RestController
+class WebhookController {
+
+	static final String TRIGGER_ID_HEADER = "Ory-Webhook-Trigger-ID";
+
+	private final EventPublisher publisher;
+
+	private final Clock clock;
+
+	WebhookController(EventPublisher publisher, Clock clock) {
+		this.publisher = publisher;
+		this.clock = clock;
+	}
+
+	@PostMapping(path = "/hooks/kratos/{flow}/{method}", consumes = MediaType.APPLICATION_JSON_VALUE)
+	Mono<ResponseEntity<Accepted>> hook(@PathVariable String flow, @PathVariable String method,
+			@RequestHeader(name = TRIGGER_ID_HEADER, required = false) String triggerId, @RequestBody JsonNode body) {
+		HookPoint point = HookPoint.of(flow, method).orElseThrow(() -> new UnknownHookPointException(flow, method));
+		return handle(point, triggerId, body);
+	}
+
+	/** The path that STING-style Kratos configurations already call; the same as {@code settings/password}. */
+	@PostMapping(path = "/api/kratos/hooks/password-changed", consumes = MediaType.APPLICATION_JSON_VALUE)
+	Mono<ResponseEntity<Accepted>> passwordChanged(
+			@RequestHeader(name = TRIGGER_ID_HEADER, required = false) String triggerId, @RequestBody JsonNode body) {
+		return handle(HookPoint.of("settings", "password").orElseThrow(), triggerId, body);
+	}
+
+	private Mono<ResponseEntity<Accepted>> handle(HookPoint point, String triggerId, JsonNode json) {
+		HookBody body = HookBody.parse(json);
+		IdentityEvent event = point.toEvent(body, this.clock);
+		UUID id = eventId(point, triggerId, body);
+		EventEnvelope envelope = new EventEnvelope(id, "/kratos-sync/hook-ingest/" + point.path(), this.clock.instant(),
+				event);
+		return this.publisher.publish(envelope).map(WebhookController::accepted);
+	}
+
+	private static UUID eventId(HookPoint point, String triggerId, HookBody body) {
+		if (triggerId != null) {
+			try {
+				return Uuids.parseStrict(triggerId.trim());
+			}
+			catch (IllegalArgumentException ex) {
+				// not a Kratos trigger id: fall through to the derived id
+			}
+		}
+		return point.derivedEventId(body).orElseGet(UUID::randomUUID);
+	}
+
+	static ResponseEntity<Accepted> accepted(Published published) {
+		EventEnvelope event = published.event();
+		return ResponseEntity.status(HttpStatus.ACCEPTED)
+			.body(new Accepted(event.id(), event.type().ceType(), event.subject().toString()));
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> unknownHookPoint(UnknownHookPointException ex) {
+		ProblemDetail problem = Problems.of(HttpStatus.NOT_FOUND, "unknown-hook-point", "Unknown hook point",
+				ex.getMessage());
+		return ResponseEntity.status(problem.getStatus()).body(problem);
+	}
+
+}

@@ -1,0 +1,77 @@
+package io.kratossync.ingest;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.UUID;
+
+import io.kratossync.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * With no broker to reach, a webhook gets 503 with {@code Retry-After} (Kratos retries 5xx), well within 10 s.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "spring.config.name=" + HookIngestApplication.CONFIG_NAME,
+				"kratos-sync.ingest.webhook-auth.api-keys=" + HookIngestTest.WEBHOOK_KEY,
+				"kratos-sync.ingest.admin-auth.api-keys=" + HookIngestTest.ADMIN_KEY })
+@AutoConfigureWebTestClient(timeout = "20s")
+class BrokerUnreachableIntegrationTests {
+
+	@Autowired
+	WebTestClient client;
+
+	@DynamicPropertySource
+	static void unreachableBroker(DynamicPropertyRegistry registry) throws IOException {
+		int closedPort;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			closedPort = socket.getLocalPort();
+		}
+		registry.add("spring.kafka.bootstrap-servers", () -> "127.0.0.1:" + closedPort);
+	}
+
+	@Test
+	void answers503WithRetryAfterWithinTenSecondsWhenTheBrokerIsUnreachable() {
+		long start = System.nanoTime();
+
+		this.client.post()
+			.uri("/hooks/kratos/settings/password")
+			.header("X-Webhook-Key", HookIngestTest.WEBHOOK_KEY)
+			.header("Ory-Webhook-Trigger-ID", UUID.randomUUID().toString())
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Fixtures.text("kratos/settings-after-password.json"))
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.valueEquals("Retry-After", "5")
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void keepsServingWhileTheBrokerIsUnreachable() {
+		for (int i = 0; i < 2; i++) {
+			this.client.post()
+				.uri("/admin/identities/{id}/password-change-required", UUID.randomUUID())
+				.header("X-Admin-Key", HookIngestTest.ADMIN_KEY)
+				.exchange()
+				.expectStatus()
+				.isEqualTo(503);
+		}
+		this.client.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+	}
+
+}

@@ -1,0 +1,35 @@
+package io.kratossync.ingest;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+
+/**
+ * hook-ingest on a random port with a real in-process Kafka broker (KRaft).
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "spring.config.name=" + HookIngestApplication.CONFIG_NAME,
+				"kratos-sync.ingest.webhook-auth.api-keys=" + HookIngestTest.WEBHOOK_KEY + ",rotated-webhook-key",
+				"kratos-sync.ingest.admin-auth.api-keys=" + HookIngestTest.ADMIN_KEY, "kratos-sync.ingest.topic-partitions=3" })
+@AutoConfigureWebTestClient
+@EmbeddedKafka(bootstrapServersProperty = "spring.kafka.bootstrap-servers")
+public @interface HookIngestTest {
+
+	/** The webhook key the tests send. */
+	String WEBHOOK_KEY = "test-webhook-key-0123456789";
+
+	/** The admin key the tests send. */
+	String ADMIN_KEY = "test-admin-key-9876543210";
+
+}

@@ -1,0 +1,303 @@
+package io.kratossync.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+
+import io.kratossync.events.EventEnvelope;
+import io.kratossync.events.PasswordChangeRequired;
+import io.kratossync.events.PasswordChanged;
+import io.kratossync.events.Topics;
+import io.kratossync.testing.Fixtures;
+import io.kratossync.testing.TopicProbe;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@HookIngestTest
+class WebhookIntegrationTests {
+
+	private static final String SETTINGS_PASSWORD = Fixtures.text("kratos/settings-after-password.json");
+
+	private static final String IDENTITY = "3a5293f1-f4d6-49f4-b34f-6da62c360604";
+
+	@Autowired
+	WebTestClient client;
+
+	@Value("${spring.kafka.bootstrap-servers}")
+	String bootstrapServers;
+
+	@Test
+	void publishesPasswordChangedOnceKafkaAcknowledged() {
+		String triggerId = UUID.randomUUID().toString();
+
+		this.client.post()
+			.uri("/hooks/kratos/settings/password")
+			.header("X-Webhook-Key", HookIngestTest.WEBHOOK_KEY)
+			.header("Ory-Webhook-Trigger-ID", triggerId)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(SETTINGS_PASSWORD)
+			.exchange()
+			.expectStatus()
+			.isAccepted()
+			.expectBody()
+			.jsonPath("$.event_id")
+			.isEqualTo(triggerId)
+			.jsonPath("$.type")
+			.isEqualTo("kratos.identity.password_changed")
+			.jsonPath("$.identity_id")
+			.isEqualTo(IDENTITY);
+
+		ConsumerRecord<byte[], byte[]> record = recordWithId(triggerId);
+		assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(IDENTITY);
+		assertThat(header(record, "ce_type")).isEqualTo("kratos.identity.password_changed");
+		assertThat(header(record, "ce_subject")).isEqualTo(IDENTITY);
+		assertThat(header(record, "ce_source")).isEqualTo("/kratos-sync/hook-ingest/settings/password");
+		EventEnvelope event = decode(record);
+		assertThat(event.data()).isEqualTo(new PasswordChanged(io.kratossync.events.IdentityId.parse(IDENTITY),
+				java.time.Instant.parse("2026-02-03T08:15:42.512Z"),
+				UUID.fromString("9d2f4b1a-6c3e-4f5d-8a7b-2c1d0e9f8a7b")));
+	}
+
+	@Test
+	void acceptsTheStingPathAsSettingsPassword() {
+		String triggerId = UUID.randomUUID().toString();
+		post("/api/kratos/hooks/password-changed", HookIngestTest.WEBHOOK_KEY, triggerId, SETTINGS_PASSWORD)
+			.expectStatus()
+			.isAccepted();
+
+		assertThat(header(recordWithId(triggerId), "ce_type")).isEqualTo("kratos.identity.password_changed");
+	}
+
+	@Test
+	void acceptsEveryConfiguredKeyForRotation() {
+		post("/hooks/kratos/settings/password", "rotated-webhook-key", UUID.randomUUID().toString(), SETTINGS_PASSWORD)
+			.expectStatus()
+			.isAccepted();
+	}
+
+	@Test
+	void keepsTheTriggerIdAcrossKratosRetries() {
+		String triggerId = UUID.randomUUID().toString();
+		for (int i = 0; i < 3; i++) {
+			post("/hooks/kratos/settings/password", HookIngestTest.WEBHOOK_KEY, triggerId, SETTINGS_PASSWORD)
+				.expectStatus()
+				.isAccepted();
+		}
+		assertThat(records().stream().filter((r) -> triggerId.equals(header(r, "ce_id")))).hasSize(3);
+	}
+
+	@Test
+	void derivesTheSameEventIdForARetryWithoutTriggerId() {
+		String first = eventIdOf(post("/hooks/kratos/settings/password", HookIngestTest.WEBHOOK_KEY, null,
+				SETTINGS_PASSWORD));
+		String second = eventIdOf(post("/hooks/kratos/settings/password", HookIngestTest.WEBHOOK_KEY, null,
+				SETTINGS_PASSWORD));
+		String otherChange = eventIdOf(post("/hooks/kratos/settings/password", HookIngestTest.WEBHOOK_KEY, null,
+				SETTINGS_PASSWORD.replace("2026-02-03T08:15:42.512Z", "2026-02-04T10:00:00Z")));
+
+		assertThat(second).isEqualTo(first);
+		assertThat(otherChange).isNotEqualTo(first);
+	}
+
+	@Test
+	void acceptsARawDumpOfTheWholeCtxAndPublishesNoSecretOfIt() {
+		String ctx = Fixtures.text("kratos/registration-after-password.ctx.json")
+			.replace("\"updated_at\": \"0001-01-01T00:00:00Z\",\n    \"verifiable_addresses\"",
+					"\"updated_at\": \"2026-02-01T10:00:00Z\",\n    \"verifiable_addresses\"");
+		String triggerId = UUID.randomUUID().toString();
+		post("/hooks/kratos/settings/password", HookIngestTest.WEBHOOK_KEY, triggerId, "{\"ctx\":" + ctx + "}")
+			.expectStatus()
+			.isAccepted();
+
+		ConsumerRecord<byte[], byte[]> record = recordWithId(triggerId);
+		String everything = new String(record.value(), StandardCharsets.UTF_8) + record.headers().toString();
+		assertThat(everything).doesNotContain("csrf_token", "BPshed6PaDaufaFQeuYRYeZ3MrDSeLVJxyk5X37DpI8",
+				"P91A1RzvL4xHAls2Gl76cbaXVMhBdpAj3c4vaRMckYY7JmGswmBHuul", "Cookie", "nodes", "Mozilla");
+	}
+
+	@Test
+	void rejectsWebhookWithWrongOrMissingApiKeyAndPublishesNothing() {
+		long before = TopicProbe.endOffsetSum(this.bootstrapServers, Topics.IDENTITY_EVENTS.name());
+
+		post("/hooks/kratos/settings/password", "wrong-key", null, SETTINGS_PASSWORD).expectStatus()
+			.isUnauthorized()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo(401)
+			.jsonPath("$.detail")
+			.isEqualTo("A valid API key is required in the X-Webhook-Key header");
+		post("/hooks/kratos/settings/password", null, null, SETTINGS_PASSWORD).expectStatus().isUnauthorized();
+		post("/hooks/kratos/settings/password", HookIngestTest.ADMIN_KEY, null, SETTINGS_PASSWORD).expectStatus()
+			.isUnauthorized();
+
+		assertThat(TopicProbe.endOffsetSum(this.bootstrapServers, Topics.IDENTITY_EVENTS.name())).isEqualTo(before);
+	}
+
+	@Test
+	void answersBadInputWithProblemsAndPublishesNothing() {
+		long before = TopicProbe.endOffsetSum(this.bootstrapServers, Topics.IDENTITY_EVENTS.name());
+
+		post("/hooks/kratos/settings/password", HookIngestTest.WEBHOOK_KEY, null, "{\"identity\":{}}").expectStatus()
+			.isEqualTo(422)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.field")
+			.isEqualTo("identity.id");
+		post("/hooks/kratos/settings/password", HookIngestTest.WEBHOOK_KEY, null,
+				SETTINGS_PASSWORD.replace(IDENTITY, "not-a-uuid"))
+			.expectStatus()
+			.isEqualTo(422);
+		post("/hooks/kratos/settings/password", HookIngestTest.WEBHOOK_KEY, null, "{\"identity\": ").expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+		post("/hooks/kratos/settings/nonsense", HookIngestTest.WEBHOOK_KEY, null, SETTINGS_PASSWORD).expectStatus()
+			.isNotFound()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+		this.client.post()
+			.uri("/hooks/kratos/settings/password")
+			.header("X-Webhook-Key", HookIngestTest.WEBHOOK_KEY)
+			.contentType(MediaType.TEXT_PLAIN)
+			.bodyValue(SETTINGS_PASSWORD)
+			.exchange()
+			.expectStatus()
+			.isEqualTo(415)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+		String huge = "{\"identity\":{\"id\":\"" + IDENTITY + "\"},\"pad\":\"" + "x".repeat(300 * 1024) + "\"}";
+		post("/hooks/kratos/settings/password", HookIngestTest.WEBHOOK_KEY, null, huge).expectStatus()
+			.isEqualTo(413)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+
+		assertThat(TopicProbe.endOffsetSum(this.bootstrapServers, Topics.IDENTITY_EVENTS.name())).isEqualTo(before);
+	}
+
+	@Test
+	void requiresAPasswordChangeWithTheAdminKeyOnly() {
+		String identity = UUID.randomUUID().toString();
+		this.client.post()
+			.uri("/admin/identities/{id}/password-change-required", identity)
+			.header("X-Admin-Key", HookIngestTest.WEBHOOK_KEY)
+			.exchange()
+			.expectStatus()
+			.isUnauthorized();
+
+		String eventId = this.client.post()
+			.uri("/admin/identities/{id}/password-change-required", identity)
+			.header("X-Admin-Key", HookIngestTest.ADMIN_KEY)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"reason\":\"breach\"}")
+			.exchange()
+			.expectStatus()
+			.isAccepted()
+			.expectBody(io.kratossync.ingest.webhook.Accepted.class)
+			.returnResult()
+			.getResponseBody()
+			.eventId()
+			.toString();
+
+		EventEnvelope event = decode(recordWithId(eventId));
+		assertThat(event.data()).isInstanceOf(PasswordChangeRequired.class);
+		assertThat(((PasswordChangeRequired) event.data()).reason()).isEqualTo("breach");
+		assertThat(event.subject().toString()).isEqualTo(identity);
+	}
+
+	@Test
+	void honoursTheIdempotencyKeyOfAdminRequests() {
+		String identity = UUID.randomUUID().toString();
+		String first = adminRequire(identity, "ticket-4711");
+		String again = adminRequire(identity, "ticket-4711");
+		String other = adminRequire(identity, "ticket-4712");
+
+		assertThat(again).isEqualTo(first);
+		assertThat(other).isNotEqualTo(first);
+	}
+
+	@Test
+	void rejectsAnAdminRequestForAMalformedIdentityId() {
+		this.client.post()
+			.uri("/admin/identities/{id}/password-change-required", "42")
+			.header("X-Admin-Key", HookIngestTest.ADMIN_KEY)
+			.exchange()
+			.expectStatus()
+			.isEqualTo(422)
+			.expectBody()
+			.jsonPath("$.field")
+			.isEqualTo("id");
+	}
+
+	@Test
+	void servesHealthWithoutCredentials() {
+		this.client.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+	}
+
+	private String adminRequire(String identity, String idempotencyKey) {
+		return this.client.post()
+			.uri("/admin/identities/{id}/password-change-required", identity)
+			.header("X-Admin-Key", HookIngestTest.ADMIN_KEY)
+			.header("Idempotency-Key", idempotencyKey)
+			.exchange()
+			.expectStatus()
+			.isAccepted()
+			.expectBody(io.kratossync.ingest.webhook.Accepted.class)
+			.returnResult()
+			.getResponseBody()
+			.eventId()
+			.toString();
+	}
+
+	private WebTestClient.ResponseSpec post(String path, String key, String triggerId, String body) {
+		return this.client.post().uri(path).headers((h) -> {
+			if (key != null) {
+				h.set("X-Webhook-Key", key);
+			}
+			if (triggerId != null) {
+				h.set("Ory-Webhook-Trigger-ID", triggerId);
+			}
+		}).contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+	}
+
+	private static String eventIdOf(WebTestClient.ResponseSpec response) {
+		return response.expectStatus()
+			.isAccepted()
+			.expectBody(io.kratossync.ingest.webhook.Accepted.class)
+			.returnResult()
+			.getResponseBody()
+			.eventId()
+			.toString();
+	}
+
+	private List<ConsumerRecord<byte[], byte[]>> records() {
+		return TopicProbe.records(this.bootstrapServers, Topics.IDENTITY_EVENTS.name());
+	}
+
+	private ConsumerRecord<byte[], byte[]> recordWithId(String eventId) {
+		List<ConsumerRecord<byte[], byte[]>> matching = records().stream()
+			.filter((r) -> eventId.equals(header(r, "ce_id")))
+			.toList();
+		assertThat(matching).as("records with ce_id %s", eventId).hasSize(1);
+		return matching.get(0);
+	}
+
+	private static EventEnvelope decode(ConsumerRecord<byte[], byte[]> record) {
+		return Topics.IDENTITY_EVENTS.valueSerde().deserializer().deserialize(record.topic(), record.headers(), record.value());
+	}
+
+	static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+		var header = record.headers().lastHeader(name);
+		return (header != null) ? new String(header.value(), StandardCharsets.UTF_8) : null;
+	}
+
+}

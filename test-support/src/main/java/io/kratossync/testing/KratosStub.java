@@ -1,0 +1,297 @@
+package io.kratossync.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * Plays Ory Kratos's HTTP APIs on a loopback port, answering as Kratos v25 does (see KRATOS.md):
+ * <ul>
+ * <li>{@code DELETE /admin/identities/{id}/sessions}: 204 when sessions were deleted, 404 when none were (also on
+ * a retry), 400 for a malformed id;</li>
+ * <li>{@code GET /sessions/whoami} with cookie {@code ory_kratos_session} or header {@code X-Session-Token}: 200
+ * with the session, 401 without a valid session, 403 when the session needs a higher assurance level.</li>
+ * </ul>
+ * Faults can be queued ({@link #failNext}), and every call is recorded.
+ */
+public final class KratosStub implements AutoCloseable {
+
+	private static final Pattern IDENTITY_SESSIONS = Pattern.compile("^/admin/identities/([^/]+)/sessions$");
+
+	private static final Pattern UUID_SHAPE = Pattern
+		.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+
+	/** A recorded call. */
+	public record Call(String method, String path, Map<String, List<String>> headers, int status) {
+	}
+
+	private record Session(String id, UUID identityId, boolean needsAal2) {
+	}
+
+	private record Fault(int status, Duration delay) {
+	}
+
+	private final HttpServer server;
+
+	private final Map<String, Session> sessionsByToken = new ConcurrentHashMap<>();
+
+	private final Deque<Fault> faults = new ConcurrentLinkedDeque<>();
+
+	private final List<Call> calls = new CopyOnWriteArrayList<>();
+
+	private volatile boolean down;
+
+	private KratosStub(HttpServer server) {
+		this.server = server;
+	}
+
+	/**
+	 * Starts a stub on a free loopback port.
+	 * @return the running stub
+	 */
+	public static KratosStub start() {
+		try {
+			HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+			KratosStub stub = new KratosStub(server);
+			server.createContext("/", stub::handle);
+			server.setExecutor(Executors.newFixedThreadPool(8));
+			server.start();
+			return stub;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("cannot start the Kratos stub", ex);
+		}
+	}
+
+	/** @return the base URL, e.g. {@code http://127.0.0.1:41234}, serving both admin and public paths */
+	public String url() {
+		return "http://127.0.0.1:" + this.server.getAddress().getPort();
+	}
+
+	/**
+	 * Creates a session for the identity and returns its token.
+	 * @param identityId the identity
+	 * @return the session token (also valid as the {@code ory_kratos_session} cookie value)
+	 */
+	public String createSession(UUID identityId) {
+		return addSession(identityId, false);
+	}
+
+	/**
+	 * Creates a session that Kratos would answer 403 for, as it does when the identity must step up to AAL2.
+	 * @param identityId the identity
+	 * @return the session token
+	 */
+	public String createSessionNeedingAal2(UUID identityId) {
+		return addSession(identityId, true);
+	}
+
+	private String addSession(UUID identityId, boolean needsAal2) {
+		String token = "ory_st_" + UUID.randomUUID().toString().replace("-", "");
+		this.sessionsByToken.put(token, new Session(UUID.randomUUID().toString(), identityId, needsAal2));
+		return token;
+	}
+
+	/**
+	 * The number of active sessions the identity has.
+	 * @param identityId the identity
+	 * @return the number
+	 */
+	public long activeSessions(UUID identityId) {
+		return this.sessionsByToken.values().stream().filter((s) -> s.identityId().equals(identityId)).count();
+	}
+
+	/**
+	 * The next {@code count} requests to the admin API are answered with {@code status} after {@code delay}
+	 * instead of being served.
+	 * @param count how many requests
+	 * @param status the status to answer
+	 * @param delay how long to wait before answering
+	 */
+	public void failNext(int count, int status, Duration delay) {
+		for (int i = 0; i < count; i++) {
+			this.faults.add(new Fault(status, delay));
+		}
+	}
+
+	/**
+	 * Drops every connection to the admin API without an answer, as a crashed Kratos would, until
+	 * {@link #up()}.
+	 */
+	public void down() {
+		this.down = true;
+	}
+
+	/** Serves again after {@link #down()}. */
+	public void up() {
+		this.down = false;
+	}
+
+	/** @return every call so far, in order */
+	public List<Call> calls() {
+		return new ArrayList<>(this.calls);
+	}
+
+	/**
+	 * The calls that revoked, or tried to revoke, the sessions of an identity.
+	 * @param identityId the identity
+	 * @return the calls
+	 */
+	public List<Call> revocationCalls(UUID identityId) {
+		String path = "/admin/identities/" + identityId + "/sessions";
+		return this.calls.stream().filter((c) -> c.method().equals("DELETE") && c.path().equals(path)).toList();
+	}
+
+	/** Forgets recorded calls and queued faults. */
+	public void reset() {
+		this.calls.clear();
+		this.faults.clear();
+		this.down = false;
+	}
+
+	@Override
+	public void close() {
+		this.server.stop(0);
+	}
+
+	private void handle(HttpExchange exchange) throws IOException {
+		try (exchange; InputStream body = exchange.getRequestBody()) {
+			body.readAllBytes();
+			String method = exchange.getRequestMethod();
+			String path = exchange.getRequestURI().getPath();
+			Response response = route(method, path, exchange);
+			if (response == null) {
+				// a dead Kratos: close the connection without an answer
+				this.calls.add(new Call(method, path, Map.copyOf(exchange.getRequestHeaders()), -1));
+				exchange.getHttpContext().getServer();
+				exchange.close();
+				return;
+			}
+			this.calls.add(new Call(method, path, Map.copyOf(exchange.getRequestHeaders()), response.status()));
+			byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
+			if (bytes.length > 0) {
+				exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+				exchange.sendResponseHeaders(response.status(), bytes.length);
+				try (OutputStream out = exchange.getResponseBody()) {
+					out.write(bytes);
+				}
+			}
+			else {
+				exchange.sendResponseHeaders(response.status(), -1);
+			}
+		}
+	}
+
+	private record Response(int status, String body) {
+	}
+
+	private Response route(String method, String path, HttpExchange exchange) {
+		if (path.startsWith("/admin/")) {
+			if (this.down) {
+				return null;
+			}
+			Fault fault = this.faults.poll();
+			if (fault != null) {
+				pause(fault.delay());
+				return new Response(fault.status(), error(fault.status(), "injected fault"));
+			}
+			Matcher matcher = IDENTITY_SESSIONS.matcher(path);
+			if (matcher.matches() && method.equals("DELETE")) {
+				return revokeAll(matcher.group(1));
+			}
+			return new Response(404, error(404, "The requested resource could not be found"));
+		}
+		if (path.equals("/sessions/whoami") && method.equals("GET")) {
+			return whoami(exchange);
+		}
+		return new Response(404, error(404, "The requested resource could not be found"));
+	}
+
+	private Response revokeAll(String id) {
+		if (!UUID_SHAPE.matcher(id).matches()) {
+			return new Response(400, error(400, "The request was malformed or contained invalid parameters"));
+		}
+		UUID identityId = UUID.fromString(id);
+		Set<String> tokens = Set.copyOf(this.sessionsByToken.keySet());
+		int deleted = 0;
+		for (String token : tokens) {
+			Session session = this.sessionsByToken.get(token);
+			if (session != null && session.identityId().equals(identityId)) {
+				this.sessionsByToken.remove(token);
+				deleted++;
+			}
+		}
+		// Kratos answers 404 when zero rows were deleted (persistence/sql/persister_session.go)
+		return (deleted > 0) ? new Response(204, "")
+				: new Response(404, error(404, "The requested resource could not be found"));
+	}
+
+	private Response whoami(HttpExchange exchange) {
+		String token = exchange.getRequestHeaders().getFirst("X-Session-Token");
+		if (token == null) {
+			token = cookie(exchange.getRequestHeaders().getFirst("Cookie"), "ory_kratos_session");
+		}
+		Session session = (token != null) ? this.sessionsByToken.get(token) : null;
+		if (session == null) {
+			return new Response(401, "{\"error\":{\"code\":401,\"status\":\"Unauthorized\",\"id\":\"session_inactive\","
+					+ "\"reason\":\"No active session was found in this request.\",\"message\":\"request does not have a valid authentication session\"}}");
+		}
+		if (session.needsAal2()) {
+			return new Response(403, "{\"error\":{\"code\":403,\"status\":\"Forbidden\",\"id\":\"session_aal2_required\","
+					+ "\"reason\":\"An active session was found but it does not fulfil the Authenticator Assurance Level, implying that the session must use a second factor.\","
+					+ "\"message\":\"Session does not fulfill the Authenticator Assurance Level\"},"
+					+ "\"redirect_browser_to\":\"" + url() + "/self-service/login/browser?aal=aal2\"}");
+		}
+		return new Response(200, "{\"id\":\"" + session.id() + "\",\"active\":true,"
+				+ "\"authenticator_assurance_level\":\"aal1\",\"identity\":{\"id\":\"" + session.identityId()
+				+ "\",\"schema_id\":\"default\",\"state\":\"active\",\"traits\":{}}}");
+	}
+
+	private static String cookie(String header, String name) {
+		if (header == null) {
+			return null;
+		}
+		for (String part : header.split(";")) {
+			String[] pair = part.trim().split("=", 2);
+			if (pair.length == 2 && pair[0].equals(name)) {
+				return pair[1];
+			}
+		}
+		return null;
+	}
+
+	private static String error(int code, String message) {
+		return "{\"error\":{\"code\":" + code + ",\"message\":\"" + message + "\"}}";
+	}
+
+	private static void pause(Duration delay) {
+		if (delay.isZero()) {
+			return;
+		}
+		try {
+			Thread.sleep(delay.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

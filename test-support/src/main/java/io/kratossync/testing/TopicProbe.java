@@ -1,0 +1,81 @@
+package io.kratossync.testing;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads what is on a topic, from the first offset to the current end, without joining a consumer group.
+ */
+public final class TopicProbe {
+
+	private TopicProbe() {
+	}
+
+	/**
+	 * Every record on the topic now.
+	 * @param bootstrapServers the broker
+	 * @param topic the topic
+	 * @return the records, partition by partition in offset order; empty if the topic does not exist
+	 */
+	public static List<ConsumerRecord<byte[], byte[]>> records(String bootstrapServers, String topic) {
+		try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers)) {
+			List<TopicPartition> partitions = partitions(consumer, topic);
+			if (partitions.isEmpty()) {
+				return List.of();
+			}
+			consumer.assign(partitions);
+			consumer.seekToBeginning(partitions);
+			Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+			List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+			long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+			while (!reached(consumer, end) && System.nanoTime() < deadline) {
+				consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+			}
+			return records;
+		}
+	}
+
+	/**
+	 * The number of records ever written to the topic (sum of the end offsets).
+	 * @param bootstrapServers the broker
+	 * @param topic the topic
+	 * @return the count, 0 if the topic does not exist
+	 */
+	public static long endOffsetSum(String bootstrapServers, String topic) {
+		try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers)) {
+			List<TopicPartition> partitions = partitions(consumer, topic);
+			return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+		}
+	}
+
+	private static boolean reached(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
+		return end.entrySet().stream().allMatch((e) -> consumer.position(e.getKey()) >= e.getValue());
+	}
+
+	private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+		List<PartitionInfo> infos = consumer.listTopics(Duration.ofSeconds(10)).get(topic);
+		if (infos == null) {
+			return List.of();
+		}
+		return infos.stream().map((p) -> new TopicPartition(topic, p.partition())).toList();
+	}
+
+	private static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers) {
+		Properties props = new Properties();
+		props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+		props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+		props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+		return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+	}
+
+}
