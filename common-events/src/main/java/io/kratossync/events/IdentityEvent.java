@@ -8,8 +8,8 @@ import java.time.Instant;
  * stale updates.
  *
  * <p>
- * The interface is sealed: a consumer that switches over it exhaustively stops compiling when a type is added,
- * so no event type can go unhandled by accident.
+ * The interface is sealed, and consumers dispatch through {@link Visitor}: adding a type adds a visitor method,
+ * so every consumer stops compiling until it handles the new type (the Java 17 form of an exhaustive switch).
  */
 public sealed interface IdentityEvent permits PasswordChanged, PasswordChangeRequired {
 
@@ -31,6 +31,27 @@ public sealed interface IdentityEvent permits PasswordChanged, PasswordChangeReq
 	 */
 	default EventType type() {
 		return EventType.of(getClass());
+	}
+
+	/**
+	 * Calls the visitor method of this event's type.
+	 * @param <R> the result type
+	 * @param visitor the visitor
+	 * @return what the visitor returned
+	 */
+	<R> R accept(Visitor<R> visitor);
+
+	/**
+	 * One method per event type.
+	 *
+	 * @param <R> the result type
+	 */
+	interface Visitor<R> {
+
+		R passwordChanged(PasswordChanged event);
+
+		R passwordChangeRequired(PasswordChangeRequired event);
+
 	}
 
 }

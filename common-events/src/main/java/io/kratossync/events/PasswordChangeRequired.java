@@ -29,4 +29,9 @@ public record PasswordChangeRequired(IdentityId identityId, Instant requiredAt, 
 		return this.requiredAt;
 	}
 
+	@Override
+	public <R> R accept(Visitor<R> visitor) {
+		return visitor.passwordChangeRequired(this);
+	}
+
 }

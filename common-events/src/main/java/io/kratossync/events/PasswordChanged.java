@@ -23,4 +23,9 @@ public record PasswordChanged(IdentityId identityId, Instant changedAt, UUID flo
 		return this.changedAt;
 	}
 
+	@Override
+	public <R> R accept(Visitor<R> visitor) {
+		return visitor.passwordChanged(this);
+	}
+
 }

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 import io.kratossync.ingest.system.IngestProperties;
 import io.kratossync.ingest.system.IngestProperties.ApiKeyAuth;
-import io.kratossync.ingest.system.Problems;
+import io.kratossync.support.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;

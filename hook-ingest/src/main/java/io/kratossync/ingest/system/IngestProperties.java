@@ -3,6 +3,7 @@ package io.kratossync.ingest.system;
 import java.time.Duration;
 import java.util.List;
 
+import io.kratossync.support.Secret;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -37,6 +38,12 @@ public record IngestProperties(@Valid @NotNull ApiKeyAuth webhookAuth, @Valid @N
 	 * @param apiKeys the accepted keys; more than one lets a key be rotated without downtime
 	 */
 	public record ApiKeyAuth(@NotBlank String headerName, @NotEmpty List<@NotNull Secret> apiKeys) {
+
+		public ApiKeyAuth {
+			if (apiKeys != null && apiKeys.stream().anyMatch((key) -> !key.isPresent())) {
+				throw new IllegalArgumentException("api-keys holds a blank key");
+			}
+		}
 
 		/**
 		 * Whether the value is one of the accepted keys. Every key is compared, in constant time.

@@ -1,6 +1,7 @@
 package io.kratossync.ingest.system;
 
 import io.kratossync.ingest.publish.PublishFailedException;
+import io.kratossync.support.Problems;
 import io.kratossync.ingest.webhook.InvalidPayloadException;
 
 import org.springframework.core.io.buffer.DataBufferLimitException;

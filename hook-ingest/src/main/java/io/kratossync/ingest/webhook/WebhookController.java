@@ -8,7 +8,7 @@ import io.kratossync.events.IdentityEvent;
 import io.kratossync.events.Uuids;
 import io.kratossync.ingest.publish.EventPublisher;
 import io.kratossync.ingest.publish.Published;
-import io.kratossync.ingest.system.Problems;
+import io.kratossync.support.Problems;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.HttpStatus;

@@ -1,4 +1,4 @@
-package io.kratossync.ingest.system;
+package io.kratossync.support;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -11,22 +11,42 @@ import java.util.Objects;
  */
 public final class Secret {
 
+	private final String value;
+
 	private final byte[] digest;
 
 	private Secret(String value) {
-		this.digest = sha256(Objects.requireNonNull(value, "secret"));
+		this.value = Objects.requireNonNull(value, "secret");
+		this.digest = sha256(value);
 	}
 
 	/**
-	 * Wraps a configured value (used by configuration binding).
+	 * The secret itself, for the one place that must send it (an {@code Authorization} header). Never log it.
+	 * @return the value
+	 */
+	public String reveal() {
+		return this.value;
+	}
+
+	/** No secret configured: matches nothing. */
+	public static final Secret NONE = new Secret("");
+
+	/**
+	 * Wraps a configured value (used by configuration binding). A blank value is {@link #NONE}, so an unset
+	 * environment variable reads as "not configured".
 	 * @param value the secret value
 	 * @return the secret
 	 */
 	public static Secret valueOf(String value) {
 		if (value == null || value.isBlank()) {
-			throw new IllegalArgumentException("a secret must not be blank");
+			return NONE;
 		}
 		return new Secret(value);
+	}
+
+	/** @return whether a value is configured */
+	public boolean isPresent() {
+		return this != NONE;
 	}
 
 	/**
@@ -37,7 +57,7 @@ public final class Secret {
 	 */
 	public boolean matches(String presented) {
 		byte[] other = sha256((presented != null) ? presented : "");
-		return MessageDigest.isEqual(this.digest, other) & presented != null;
+		return MessageDigest.isEqual(this.digest, other) & presented != null & isPresent();
 	}
 
 	private static byte[] sha256(String value) {

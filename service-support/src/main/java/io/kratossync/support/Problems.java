@@ -1,4 +1,4 @@
-package io.kratossync.ingest.system;
+package io.kratossync.support;
 
 import java.net.URI;
 

@@ -1,0 +1,35 @@
+package io.kratossync.worker;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/**
+ * sync-worker: applies identity events to the application database exactly once in effect, enforces them
+ * through the Kratos Admin API from an outbox, and serves the application's read API.
+ */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+@EnableScheduling
+public class SyncWorkerApplication {
+
+	/** The name of this service's configuration file ({@code sync-worker.yml}). */
+	public static final String CONFIG_NAME = "sync-worker";
+
+	/**
+	 * The application, configured from {@code sync-worker.yml}; its own config name lets it share a JVM with
+	 * hook-ingest in the end-to-end tests.
+	 * @return the builder
+	 */
+	public static SpringApplicationBuilder application() {
+		return new SpringApplicationBuilder(SyncWorkerApplication.class).web(WebApplicationType.SERVLET)
+			.properties("spring.config.name=" + CONFIG_NAME);
+	}
+
+	public static void main(String[] args) {
+		application().run(args);
+	}
+
+}

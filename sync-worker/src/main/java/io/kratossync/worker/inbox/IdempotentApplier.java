@@ -1,0 +1,58 @@
+package io.kratossync.worker.inbox;
+
+import io.kratossync.events.EventEnvelope;
+import io.kratossync.worker.apply.EventHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Applies each event at most once in effect: in one transaction it inserts the event id into the inbox first
+ * and, only if the id was new, lets the handler change state. A duplicate delivery changes nothing; a failure
+ * rolls back both, so the event is applied on the next delivery.
+ */
+@Component
+public class IdempotentApplier {
+
+	private static final Logger log = LoggerFactory.getLogger(IdempotentApplier.class);
+
+	/** What became of an event. */
+	public enum Outcome {
+
+		/** The event changed state (or was found stale by its handler and recorded). */
+		APPLIED,
+
+		/** The event had been processed before; nothing changed. */
+		DUPLICATE
+
+	}
+
+	private final Inbox inbox;
+
+	private final EventHandler handler;
+
+	IdempotentApplier(Inbox inbox, EventHandler handler) {
+		this.inbox = inbox;
+		this.handler = handler;
+	}
+
+	/**
+	 * Applies the event unless it was processed before.
+	 * @param event the event
+	 * @param source where its record was read
+	 * @return the outcome
+	 */
+	@Transactional
+	public Outcome apply(EventEnvelope event, RecordPosition source) {
+		if (!this.inbox.record(event, source)) {
+			log.info("Skipped duplicate event {} type {} key {} at {}-{}@{}", event.id(), event.type().ceType(),
+					event.subject(), source.topic(), source.partition(), source.offset());
+			return Outcome.DUPLICATE;
+		}
+		this.handler.handle(event);
+		return Outcome.APPLIED;
+	}
+
+}

@@ -1,0 +1,47 @@
+package io.kratossync.worker.kratos;
+
+import java.net.http.HttpClient;
+
+import io.kratossync.worker.system.WorkerProperties;
+
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The HTTP transport to Kratos, with the configured connect and read timeouts, shared by both clients.
+ */
+@Component
+public class KratosTransport {
+
+	private final JdkClientHttpRequestFactory requestFactory;
+
+	KratosTransport(WorkerProperties properties) {
+		HttpClient client = HttpClient.newBuilder()
+			.connectTimeout(properties.kratos().connectTimeout())
+			.followRedirects(HttpClient.Redirect.NEVER)
+			.version(HttpClient.Version.HTTP_1_1)
+			.build();
+		this.requestFactory = new JdkClientHttpRequestFactory(client);
+		this.requestFactory.setReadTimeout(properties.kratos().readTimeout());
+	}
+
+	public ClientHttpRequestFactory requestFactory() {
+		return this.requestFactory;
+	}
+
+	/**
+	 * A one-line description of a failed call, without request details (which may hold credentials).
+	 * @param ex the failure
+	 * @return the description
+	 */
+	public static String describe(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		String message = root.getMessage();
+		return root.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
+	}
+
+}

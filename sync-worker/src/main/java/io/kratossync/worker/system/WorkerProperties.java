@@ -1,0 +1,80 @@
+package io.kratossync.worker.system;
+
+import java.net.URI;
+import java.time.Duration;
+
+import io.kratossync.support.Secret;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of sync-worker ({@code kratos-sync.worker.*}). Every setting is documented in the README.
+ *
+ * @param topicPartitions partitions of the event topic when the worker creates it
+ * @param kratos how to reach Kratos
+ * @param outbox how the Kratos Admin API outbox is worked off
+ */
+@Validated
+@ConfigurationProperties("kratos-sync.worker")
+public record WorkerProperties(@DefaultValue("6") @Positive int topicPartitions, @Valid @NotNull Kratos kratos,
+		@Valid @NotNull Outbox outbox) {
+
+	/**
+	 * Kratos's URLs and client settings.
+	 *
+	 * @param adminUrl the admin API, e.g. {@code http://kratos:4434} (never expose it to the internet)
+	 * @param publicUrl the public API, e.g. {@code https://auth.example.com}
+	 * @param adminToken bearer token for the admin API (Ory Network); empty for self-hosted Kratos
+	 * @param sessionCookieName the session cookie forwarded to {@code /sessions/whoami}
+	 * @param settingsUrl where the frontend sends a user who must change the password; defaults to the public
+	 * settings flow
+	 * @param connectTimeout connect timeout of every Kratos call
+	 * @param readTimeout read timeout of every Kratos call
+	 */
+	public record Kratos(@NotNull URI adminUrl, @NotNull URI publicUrl, @DefaultValue("") Secret adminToken,
+			@DefaultValue("ory_kratos_session") @NotBlank String sessionCookieName, @DefaultValue("") String settingsUrl,
+			@DefaultValue("2s") @NotNull Duration connectTimeout, @DefaultValue("5s") @NotNull Duration readTimeout) {
+
+		/** @return the URL of the settings flow the frontend should send the user to */
+		public URI effectiveSettingsUrl() {
+			return (this.settingsUrl != null && !this.settingsUrl.isBlank()) ? URI.create(this.settingsUrl)
+					: URI.create(stripSlash(this.publicUrl) + "/self-service/settings/browser");
+		}
+
+		/** @return the URL that starts a login flow asking for a second factor */
+		public URI aal2LoginUrl() {
+			return URI.create(stripSlash(this.publicUrl) + "/self-service/login/browser?aal=aal2");
+		}
+
+		private static String stripSlash(URI uri) {
+			String text = uri.toString();
+			return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+		}
+
+	}
+
+	/**
+	 * The outbox of Kratos Admin API calls.
+	 *
+	 * @param pollInterval how often due actions are looked for
+	 * @param batchSize how many due actions one poll claims
+	 * @param lease how long a claimed action is hidden from other executors (longer than one call can take)
+	 * @param initialBackoff wait after the first failure; doubled on each further failure, with jitter
+	 * @param maxBackoff the longest wait between attempts
+	 * @param giveUpAfter an action still failing this long after it was written is marked failed and logged at
+	 * ERROR
+	 */
+	public record Outbox(@DefaultValue("500ms") @NotNull Duration pollInterval,
+			@DefaultValue("20") @Positive @Max(500) int batchSize, @DefaultValue("30s") @NotNull Duration lease,
+			@DefaultValue("1s") @NotNull Duration initialBackoff, @DefaultValue("5m") @NotNull Duration maxBackoff,
+			@DefaultValue("7d") @NotNull Duration giveUpAfter) {
+	}
+
+}

@@ -1,0 +1,166 @@
+package io.kratossync.worker;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import io.kratossync.events.EventEnvelope;
+import io.kratossync.events.IdentityId;
+import io.kratossync.events.PasswordChangeRequired;
+import io.kratossync.events.PasswordChanged;
+import io.kratossync.events.Topics;
+import io.kratossync.testing.TopicProbe;
+import io.kratossync.worker.apply.UserSettings;
+import io.kratossync.worker.apply.UserSettingsRepository;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class EventApplicationIntegrationTests extends WorkerIntegrationTestSupport {
+
+	@Autowired
+	UserSettingsRepository settings;
+
+	@Test
+	void appliesEachEventOnce() {
+		IdentityId identity = new IdentityId(UUID.randomUUID());
+		EventEnvelope changed = envelope(new PasswordChanged(identity, Instant.parse("2026-03-01T10:00:00Z"), null));
+
+		publish(changed, changed, changed, changed, changed);
+
+		awaitConsumed(identity);
+		assertThat(inboxRows(changed.id())).isEqualTo(1);
+		// the event once, and the stale marker of awaitConsumed
+		assertThat(this.jdbc.sql("SELECT count(*) FROM processed_events WHERE identity_id = ?")
+			.param(identity.value())
+			.query(Long.class)
+			.single()).isEqualTo(2);
+		assertThat(this.settings.find(identity.value()).orElseThrow().passwordChangedAt())
+			.isEqualTo(Instant.parse("2026-03-01T10:00:00Z"));
+	}
+
+	@Test
+	void requirementSetsTheFlagAndRevokesSessionsExactlyOnce() {
+		UUID identity = UUID.randomUUID();
+		kratos.createSession(identity);
+		kratos.createSession(identity);
+		EventEnvelope required = envelope(
+				new PasswordChangeRequired(new IdentityId(identity), Instant.parse("2026-03-01T10:00:00Z"), "breach"));
+
+		publish(required, required);
+
+		awaitConsumed(new IdentityId(identity));
+		await().atMost(Duration.ofSeconds(30)).until(() -> "done".equals(actionStatus(required.id())));
+		UserSettings stored = this.settings.find(identity).orElseThrow();
+		assertThat(stored.forcePasswordChange()).isTrue();
+		assertThat(stored.passwordChangeReason()).isEqualTo("breach");
+		assertThat(kratos.activeSessions(identity)).isZero();
+		assertThat(kratos.revocationCalls(identity)).hasSize(1);
+	}
+
+	@Test
+	void aPasswordChangeOlderThanTheRequirementDoesNotClearIt() {
+		IdentityId identity = new IdentityId(UUID.randomUUID());
+		EventEnvelope required = envelope(new PasswordChangeRequired(identity, Instant.parse("2026-03-02T10:00:00Z"), null));
+		EventEnvelope olderChange = envelope(new PasswordChanged(identity, Instant.parse("2026-03-02T09:59:59Z"), null));
+		EventEnvelope newerChange = envelope(new PasswordChanged(identity, Instant.parse("2026-03-02T10:05:00Z"), null));
+
+		publish(required, olderChange);
+		await().atMost(Duration.ofSeconds(30)).until(() -> inboxRows(olderChange.id()) == 1);
+		UserSettings afterOlder = this.settings.find(identity.value()).orElseThrow();
+		assertThat(afterOlder.forcePasswordChange()).isTrue();
+		assertThat(afterOlder.passwordChangedAt()).isEqualTo(Instant.parse("2026-03-02T09:59:59Z"));
+
+		publish(newerChange);
+		await().atMost(Duration.ofSeconds(30)).until(() -> inboxRows(newerChange.id()) == 1);
+		assertThat(this.settings.find(identity.value()).orElseThrow().forcePasswordChange()).isFalse();
+	}
+
+	@Test
+	void aLateRequirementOlderThanTheChangeNeitherSetsTheFlagNorRevokes() {
+		UUID identity = UUID.randomUUID();
+		kratos.createSession(identity);
+		EventEnvelope change = envelope(new PasswordChanged(new IdentityId(identity), Instant.parse("2026-03-03T10:00:00Z"), null));
+		EventEnvelope staleRequirement = envelope(
+				new PasswordChangeRequired(new IdentityId(identity), Instant.parse("2026-03-03T09:00:00Z"), null));
+
+		publish(change, staleRequirement);
+
+		await().atMost(Duration.ofSeconds(30)).until(() -> inboxRows(staleRequirement.id()) == 1);
+		assertThat(this.settings.find(identity).orElseThrow().forcePasswordChange()).isFalse();
+		assertThat(actionStatus(staleRequirement.id())).isNull();
+		assertThat(kratos.activeSessions(identity)).isEqualTo(1);
+	}
+
+	@Test
+	void revokesAfterKratosAnswered500Twice() {
+		UUID identity = UUID.randomUUID();
+		kratos.createSession(identity);
+		kratos.failNext(2, 500, Duration.ZERO);
+		EventEnvelope required = envelope(new PasswordChangeRequired(new IdentityId(identity), Instant.now(), null));
+
+		publish(required);
+
+		await().atMost(Duration.ofSeconds(30)).until(() -> "done".equals(actionStatus(required.id())));
+		assertThat(kratos.revocationCalls(identity)).extracting(io.kratossync.testing.KratosStub.Call::status)
+			.containsExactly(500, 500, 204);
+		assertThat(kratos.activeSessions(identity)).isZero();
+	}
+
+	@Test
+	void countsA404FromKratosAsDone() {
+		UUID identity = UUID.randomUUID();
+		EventEnvelope required = envelope(new PasswordChangeRequired(new IdentityId(identity), Instant.now(), null));
+
+		publish(required);
+
+		await().atMost(Duration.ofSeconds(30)).until(() -> "done".equals(actionStatus(required.id())));
+		assertThat(kratos.revocationCalls(identity)).extracting(io.kratossync.testing.KratosStub.Call::status)
+			.containsExactly(404);
+	}
+
+	@Test
+	void sendsAPoisonRecordToTheDeadLetterTopicAndMovesOn() {
+		IdentityId identity = new IdentityId(UUID.randomUUID());
+		try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+				Map.of("bootstrap.servers", this.bootstrapServers), new ByteArraySerializer(), new ByteArraySerializer())) {
+			producer.send(new ProducerRecord<>(Topics.IDENTITY_EVENTS.name(),
+					identity.toString().getBytes(StandardCharsets.UTF_8), "{not json".getBytes(StandardCharsets.UTF_8)));
+		}
+		EventEnvelope good = envelope(new PasswordChanged(identity, Instant.parse("2026-03-04T10:00:00Z"), null));
+		publish(good);
+
+		await().atMost(Duration.ofSeconds(30)).until(() -> inboxRows(good.id()) == 1);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> TopicProbe.records(this.bootstrapServers, Topics.IDENTITY_EVENTS_DLT.name())
+				.stream()
+				.anyMatch((r) -> identity.toString().equals(new String(r.key(), StandardCharsets.UTF_8))));
+		ConsumerRecord<byte[], byte[]> dead = TopicProbe.records(this.bootstrapServers, Topics.IDENTITY_EVENTS_DLT.name())
+			.stream()
+			.filter((r) -> identity.toString().equals(new String(r.key(), StandardCharsets.UTF_8)))
+			.findFirst()
+			.orElseThrow();
+		assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
+		assertThat(dead.headers().lastHeader("kafka_dlt-exception-message")).isNotNull();
+	}
+
+	/**
+	 * Publishes a marker event for the identity and waits until it is applied: records of one key are consumed
+	 * in order, so everything published for the identity before it has been processed too.
+	 */
+	private void awaitConsumed(IdentityId identity) {
+		EventEnvelope marker = envelope(new PasswordChanged(identity, Instant.parse("2000-01-01T00:00:00Z"), null));
+		publish(marker);
+		await().atMost(Duration.ofSeconds(30)).until(() -> inboxRows(marker.id()) == 1);
+	}
+
+}

@@ -1,0 +1,115 @@
+package io.kratossync.worker;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import io.kratossync.events.EventEnvelope;
+import io.kratossync.events.IdentityEvent;
+import io.kratossync.events.Topics;
+import io.kratossync.testing.KratosStub;
+import io.kratossync.testing.Postgres;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * sync-worker on a random port with a real in-process Kafka broker (KRaft), a real PostgreSQL (a database of
+ * its own) and Kratos played by {@link KratosStub}.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "spring.config.name=" + SyncWorkerApplication.CONFIG_NAME,
+				"kratos-sync.worker.outbox.poll-interval=100ms", "kratos-sync.worker.outbox.initial-backoff=100ms",
+				"kratos-sync.worker.outbox.max-backoff=500ms", "kratos-sync.worker.topic-partitions=3" })
+@EmbeddedKafka(bootstrapServersProperty = "spring.kafka.bootstrap-servers")
+public abstract class WorkerIntegrationTestSupport {
+
+	protected static KratosStub kratos;
+
+	private static final String DATABASE = Postgres.freshDatabase();
+
+	@Autowired
+	protected JdbcClient jdbc;
+
+	@Value("${spring.kafka.bootstrap-servers}")
+	protected String bootstrapServers;
+
+	@Value("${local.server.port}")
+	protected int port;
+
+	@BeforeAll
+	static void startKratos() {
+		if (kratos == null) {
+			kratos = KratosStub.start();
+		}
+	}
+
+	@AfterEach
+	void resetKratos() {
+		kratos.reset();
+	}
+
+	@AfterAll
+	static void keepKratosForTheCachedContext() {
+		// the Spring context (and its Kratos URL) is cached across classes of this JVM; the stub lives as long
+	}
+
+	@DynamicPropertySource
+	static void infrastructure(DynamicPropertyRegistry registry) {
+		startKratos();
+		registry.add("spring.datasource.url", () -> DATABASE);
+		registry.add("spring.datasource.username", () -> "postgres");
+		registry.add("spring.datasource.password", () -> "postgres");
+		registry.add("kratos-sync.worker.kratos.admin-url", kratos::url);
+		registry.add("kratos-sync.worker.kratos.public-url", kratos::url);
+	}
+
+	/**
+	 * Publishes events as hook-ingest does.
+	 * @param events the events
+	 */
+	protected void publish(EventEnvelope... events) {
+		Map<String, Object> props = new HashMap<>();
+		props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers);
+		props.put(ProducerConfig.ACKS_CONFIG, "all");
+		try (KafkaProducer<String, EventEnvelope> producer = new KafkaProducer<>(props,
+				Topics.IDENTITY_EVENTS.keySerde().serializer(), Topics.IDENTITY_EVENTS.valueSerde().serializer())) {
+			for (EventEnvelope event : events) {
+				producer.send(new ProducerRecord<>(Topics.IDENTITY_EVENTS.name(), event.subject().toString(), event));
+			}
+			producer.flush();
+		}
+	}
+
+	protected static EventEnvelope envelope(IdentityEvent event) {
+		return new EventEnvelope(UUID.randomUUID(), "/test", Instant.now(), event);
+	}
+
+	protected long inboxRows(UUID eventId) {
+		return this.jdbc.sql("SELECT count(*) FROM processed_events WHERE event_id = ?")
+			.param(eventId)
+			.query(Long.class)
+			.single();
+	}
+
+	protected String actionStatus(UUID eventId) {
+		return this.jdbc.sql("SELECT status FROM kratos_actions WHERE event_id = ?")
+			.param(eventId)
+			.query(String.class)
+			.optional()
+			.orElse(null);
+	}
+
+}
