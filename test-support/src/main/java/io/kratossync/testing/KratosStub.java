@@ -30,11 +30,15 @@ import com.sun.net.httpserver.HttpServer;
  * <li>{@code GET /sessions/whoami} with cookie {@code ory_kratos_session} or header {@code X-Session-Token}: 200
  * with the session, 401 without a valid session, 403 when the session needs a higher assurance level.</li>
  * </ul>
- * Faults can be queued ({@link #failNext}), and every call is recorded.
+ * Faults can be queued ({@link #failNext}), and every call is recorded. One path is not Kratos's:
+ * {@code POST /stub/identities/{id}/sessions} creates a session and returns its token, so that a person trying
+ * the local stack can play a user signing in.
  */
 public final class KratosStub implements AutoCloseable {
 
 	private static final Pattern IDENTITY_SESSIONS = Pattern.compile("^/admin/identities/([^/]+)/sessions$");
+
+	private static final Pattern STUB_SIGN_IN = Pattern.compile("^/stub/identities/([^/]+)/sessions$");
 
 	private static final Pattern UUID_SHAPE = Pattern
 		.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
@@ -68,8 +72,17 @@ public final class KratosStub implements AutoCloseable {
 	 * @return the running stub
 	 */
 	public static KratosStub start() {
+		return start(0);
+	}
+
+	/**
+	 * Starts a stub on the given loopback port.
+	 * @param port the port, 0 for any free one
+	 * @return the running stub
+	 */
+	public static KratosStub start(int port) {
 		try {
-			HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+			HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
 			KratosStub stub = new KratosStub(server);
 			server.createContext("/", stub::handle);
 			server.setExecutor(Executors.newFixedThreadPool(8));
@@ -181,7 +194,6 @@ public final class KratosStub implements AutoCloseable {
 			if (response == null) {
 				// a dead Kratos: close the connection without an answer
 				this.calls.add(new Call(method, path, Map.copyOf(exchange.getRequestHeaders()), -1));
-				exchange.getHttpContext().getServer();
 				exchange.close();
 				return;
 			}
@@ -221,6 +233,12 @@ public final class KratosStub implements AutoCloseable {
 		}
 		if (path.equals("/sessions/whoami") && method.equals("GET")) {
 			return whoami(exchange);
+		}
+		Matcher signIn = STUB_SIGN_IN.matcher(path);
+		if (signIn.matches() && method.equals("POST") && UUID_SHAPE.matcher(signIn.group(1)).matches()) {
+			// not a Kratos API: lets a person trying the local stack "sign in" as an identity
+			String token = createSession(UUID.fromString(signIn.group(1)));
+			return new Response(201, "{\"session_token\":\"" + token + "\"}");
 		}
 		return new Response(404, error(404, "The requested resource could not be found"));
 	}
