@@ -182,7 +182,7 @@ public final class LocalStack {
 		Thread pump = new Thread(() -> prefix(name, process), name + "-log");
 		pump.setDaemon(true);
 		pump.start();
-		log.info("Started {} (pid {}) from {}, listening on {}", name, process.pid(), jar, port);
+		log.info("Started {} (pid {}) from {}, port {}", name, process.pid(), jar, port);
 	}
 
 	private static void prefix(String name, Process process) {

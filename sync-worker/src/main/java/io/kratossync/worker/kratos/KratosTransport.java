@@ -36,6 +36,20 @@ public class KratosTransport {
 	 * @return the description
 	 */
 	public static String describe(Throwable ex) {
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			if (t instanceof java.net.ConnectException) {
+				return "connection refused: is Kratos running there?";
+			}
+			if (t instanceof java.net.http.HttpTimeoutException || t instanceof java.net.SocketTimeoutException) {
+				return "timed out";
+			}
+			if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+				return "unknown host";
+			}
+			if (t == t.getCause()) {
+				break;
+			}
+		}
 		Throwable root = ex;
 		while (root.getCause() != null && root.getCause() != root) {
 			root = root.getCause();
