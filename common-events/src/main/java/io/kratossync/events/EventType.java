@@ -8,8 +8,26 @@ import java.util.Optional;
  */
 public enum EventType {
 
+	/** See {@link Registered}. */
+	REGISTERED("kratos.identity.registered", Registered.class),
+
+	/** See {@link LoggedIn}. */
+	LOGGED_IN("kratos.identity.logged_in", LoggedIn.class),
+
 	/** See {@link PasswordChanged}. */
 	PASSWORD_CHANGED("kratos.identity.password_changed", PasswordChanged.class),
+
+	/** See {@link ProfileUpdated}. */
+	PROFILE_UPDATED("kratos.identity.profile_updated", ProfileUpdated.class),
+
+	/** See {@link SecondFactorChanged}. */
+	SECOND_FACTOR_CHANGED("kratos.identity.second_factor_changed", SecondFactorChanged.class),
+
+	/** See {@link Recovered}. */
+	RECOVERED("kratos.identity.recovered", Recovered.class),
+
+	/** See {@link AddressVerified}. */
+	ADDRESS_VERIFIED("kratos.identity.address_verified", AddressVerified.class),
 
 	/** See {@link PasswordChangeRequired}. */
 	PASSWORD_CHANGE_REQUIRED("kratos.identity.password_change_required", PasswordChangeRequired.class);

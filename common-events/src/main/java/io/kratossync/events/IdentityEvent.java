@@ -11,7 +11,8 @@ import java.time.Instant;
  * The interface is sealed, and consumers dispatch through {@link Visitor}: adding a type adds a visitor method,
  * so every consumer stops compiling until it handles the new type (the Java 17 form of an exhaustive switch).
  */
-public sealed interface IdentityEvent permits PasswordChanged, PasswordChangeRequired {
+public sealed interface IdentityEvent permits Registered, LoggedIn, PasswordChanged, ProfileUpdated,
+		SecondFactorChanged, Recovered, AddressVerified, PasswordChangeRequired {
 
 	/**
 	 * The identity the change concerns.
@@ -48,7 +49,19 @@ public sealed interface IdentityEvent permits PasswordChanged, PasswordChangeReq
 	 */
 	interface Visitor<R> {
 
+		R registered(Registered event);
+
+		R loggedIn(LoggedIn event);
+
 		R passwordChanged(PasswordChanged event);
+
+		R profileUpdated(ProfileUpdated event);
+
+		R secondFactorChanged(SecondFactorChanged event);
+
+		R recovered(Recovered event);
+
+		R addressVerified(AddressVerified event);
 
 		R passwordChangeRequired(PasswordChangeRequired event);
 

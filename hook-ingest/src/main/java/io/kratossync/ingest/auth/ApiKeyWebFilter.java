@@ -12,6 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -51,9 +52,10 @@ class ApiKeyWebFilter implements WebFilter {
 			return chain.filter(exchange);
 		}
 		String presented = exchange.getRequest().getHeaders().getFirst(auth.headerName());
-		if (!auth.accepts(presented)) {
-			log.warn("Rejected {} {}: {} API key (header {})", exchange.getRequest().getMethod(), path,
-					(presented == null) ? "missing" : "wrong", auth.headerName());
+		String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+		if (!auth.accepts(presented, authorization)) {
+			log.warn("Rejected {} {}: {} credential (API key header {})", exchange.getRequest().getMethod(), path,
+					(presented == null && authorization == null) ? "missing" : "wrong", auth.headerName());
 			return write(exchange.getResponse(), Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated",
 					"Authentication required", "A valid API key is required in the " + auth.headerName() + " header"));
 		}

@@ -1,12 +1,13 @@
 package io.kratossync.ingest.system;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 
 import io.kratossync.support.Secret;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 
@@ -32,30 +33,58 @@ public record IngestProperties(@Valid @NotNull ApiKeyAuth webhookAuth, @Valid @N
 		@DefaultValue("256KB") @NotNull DataSize maxBodySize, @DefaultValue("6") @Positive int topicPartitions) {
 
 	/**
-	 * API-key authentication as Kratos's {@code api_key} auth sends it ({@code in: header}).
+	 * Caller authentication as Kratos's web_hook {@code auth} sends it: an API key in a header ({@code api_key}
+	 * with {@code in: header}) or HTTP Basic ({@code basic_auth}). Either list may be empty, not both.
 	 *
-	 * @param headerName the header that carries the key
+	 * @param headerName the header that carries the API key
 	 * @param apiKeys the accepted keys; more than one lets a key be rotated without downtime
+	 * @param basicCredentials accepted HTTP Basic credentials, each {@code user:password}
 	 */
-	public record ApiKeyAuth(@NotBlank String headerName, @NotEmpty List<@NotNull Secret> apiKeys) {
+	public record ApiKeyAuth(@NotBlank String headerName, @DefaultValue("") List<@NotNull Secret> apiKeys,
+			@DefaultValue("") List<@NotNull Secret> basicCredentials) {
 
 		public ApiKeyAuth {
-			if (apiKeys != null && apiKeys.stream().anyMatch((key) -> !key.isPresent())) {
-				throw new IllegalArgumentException("api-keys holds a blank key");
+			apiKeys = present(apiKeys);
+			basicCredentials = present(basicCredentials);
+			if (apiKeys.isEmpty() && basicCredentials.isEmpty()) {
+				throw new IllegalArgumentException(
+						"no credential configured: set api-keys (e.g. WEBHOOK_API_KEYS) or basic-credentials");
 			}
 		}
 
+		private static List<Secret> present(List<Secret> secrets) {
+			return (secrets != null) ? secrets.stream().filter(Secret::isPresent).toList() : List.of();
+		}
+
 		/**
-		 * Whether the value is one of the accepted keys. Every key is compared, in constant time.
-		 * @param presented the header value, may be {@code null}
+		 * Whether the request carries an accepted credential. Every configured value is compared, in constant
+		 * time.
+		 * @param apiKey the value of the API-key header, may be {@code null}
+		 * @param authorization the {@code Authorization} header, may be {@code null}
 		 * @return whether it is accepted
 		 */
-		public boolean accepts(String presented) {
+		public boolean accepts(String apiKey, String authorization) {
 			boolean accepted = false;
 			for (Secret key : this.apiKeys) {
-				accepted |= key.matches(presented);
+				accepted |= key.matches(apiKey);
+			}
+			String basic = decodeBasic(authorization);
+			for (Secret credential : this.basicCredentials) {
+				accepted |= credential.matches(basic);
 			}
 			return accepted;
+		}
+
+		private static String decodeBasic(String authorization) {
+			if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+				return null;
+			}
+			try {
+				return new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+			}
+			catch (IllegalArgumentException ex) {
+				return null;
+			}
 		}
 
 	}

@@ -8,7 +8,7 @@ class UnknownHookPointException extends RuntimeException {
 	private static final long serialVersionUID = 1L;
 
 	UnknownHookPointException(String flow, String method) {
-		super("no Kratos hook point " + flow + "/" + method + " is handled here");
+		super("no Kratos hook point " + flow + ((method != null) ? "/" + method : "") + " is handled here");
 	}
 
 }

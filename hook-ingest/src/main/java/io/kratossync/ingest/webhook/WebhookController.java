@@ -49,6 +49,13 @@ class WebhookController {
 		return handle(point, triggerId, body);
 	}
 
+	@PostMapping(path = "/hooks/kratos/{flow}", consumes = MediaType.APPLICATION_JSON_VALUE)
+	Mono<ResponseEntity<Accepted>> hook(@PathVariable String flow,
+			@RequestHeader(name = TRIGGER_ID_HEADER, required = false) String triggerId, @RequestBody JsonNode body) {
+		HookPoint point = HookPoint.of(flow, null).orElseThrow(() -> new UnknownHookPointException(flow, null));
+		return handle(point, triggerId, body);
+	}
+
 	/** The path that STING-style Kratos configurations already call; the same as {@code settings/password}. */
 	@PostMapping(path = "/api/kratos/hooks/password-changed", consumes = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ResponseEntity<Accepted>> passwordChanged(
@@ -58,7 +65,13 @@ class WebhookController {
 
 	private Mono<ResponseEntity<Accepted>> handle(HookPoint point, String triggerId, JsonNode json) {
 		HookBody body = HookBody.parse(json);
-		IdentityEvent event = point.toEvent(body, this.clock);
+		IdentityEvent event;
+		try {
+			event = point.toEvent(body, this.clock.instant());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidPayloadException("$", ex.getMessage());
+		}
 		UUID id = eventId(point, triggerId, body);
 		EventEnvelope envelope = new EventEnvelope(id, "/kratos-sync/hook-ingest/" + point.path(), this.clock.instant(),
 				event);

@@ -1,26 +1,19 @@
 package io.kratossync.local;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.UUID;
 
-import io.kratossync.ingest.HookIngestApplication;
 import io.kratossync.testing.Fixtures;
 import io.kratossync.testing.KratosStub;
-import io.kratossync.testing.Postgres;
-import io.kratossync.worker.SyncWorkerApplication;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,69 +25,29 @@ import static org.awaitility.Awaitility.await;
  */
 class PasswordChangeLoopIntegrationTests {
 
-	private static final String WEBHOOK_KEY = "e2e-webhook-key";
-
-	private static final String ADMIN_KEY = "e2e-admin-key";
-
-	private static EmbeddedKafkaKraftBroker kafka;
-
-	private static KratosStub kratos;
-
-	private static ConfigurableApplicationContext ingest;
-
-	private static ConfigurableApplicationContext worker;
-
-	private static String ingestUrl;
-
-	private static String workerUrl;
-
-	private final HttpClient http = HttpClient.newHttpClient();
+	private static RunningStack stack;
 
 	@BeforeAll
-	static void startEverything() {
-		kafka = new EmbeddedKafkaKraftBroker(1, 3);
-		kafka.afterPropertiesSet();
-		kratos = KratosStub.start();
-		String database = Postgres.freshDatabase();
-		ingest = HookIngestApplication.application()
-			.run("--server.port=0", "--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
-					"--kratos-sync.ingest.webhook-auth.api-keys=" + WEBHOOK_KEY,
-					"--kratos-sync.ingest.admin-auth.api-keys=" + ADMIN_KEY, "--kratos-sync.ingest.topic-partitions=3");
-		worker = SyncWorkerApplication.application()
-			.run("--server.port=0", "--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
-					"--spring.datasource.url=" + database, "--spring.datasource.username=postgres",
-					"--spring.datasource.password=postgres", "--kratos-sync.worker.kratos.admin-url=" + kratos.url(),
-					"--kratos-sync.worker.kratos.public-url=" + kratos.url(), "--kratos-sync.worker.topic-partitions=3",
-					"--kratos-sync.worker.outbox.poll-interval=100ms");
-		ingestUrl = "http://127.0.0.1:" + ingest.getEnvironment().getProperty("local.server.port");
-		workerUrl = "http://127.0.0.1:" + worker.getEnvironment().getProperty("local.server.port");
+	static void start() {
+		stack = RunningStack.start();
 	}
 
 	@AfterAll
-	static void stopEverything() {
-		if (worker != null) {
-			worker.close();
-		}
-		if (ingest != null) {
-			ingest.close();
-		}
-		if (kratos != null) {
-			kratos.close();
-		}
-		if (kafka != null) {
-			kafka.destroy();
-		}
+	static void stop() {
+		stack.close();
 	}
 
 	@Test
-	void requireRevokeRedirectChangeClear() throws Exception {
+	void requireRevokeRedirectChangeClear() {
+		KratosStub kratos = stack.kratos;
 		UUID identity = UUID.randomUUID();
 		kratos.createSession(identity);
 		kratos.createSession(identity);
 
 		// 1. an administrator requires a password change
-		HttpResponse<String> required = post(ingestUrl + "/admin/identities/" + identity + "/password-change-required",
-				"X-Admin-Key", ADMIN_KEY, null, "{\"reason\":\"credential stuffing\"}");
+		HttpResponse<String> required = stack.post(
+				stack.ingestUrl + "/admin/identities/" + identity + "/password-change-required",
+				Map.of("X-Admin-Key", RunningStack.ADMIN_KEY), "{\"reason\":\"credential stuffing\"}");
 		assertThat(required.statusCode()).isEqualTo(202);
 
 		// 2. exactly one revocation of all the user's sessions
@@ -114,15 +67,15 @@ class PasswordChangeLoopIntegrationTests {
 			.replace("3a5293f1-f4d6-49f4-b34f-6da62c360604", identity.toString())
 			.replace("2026-02-03T08:15:42.512Z", Instant.now().plus(1, ChronoUnit.SECONDS).toString());
 		for (int attempt = 0; attempt < 5; attempt++) {
-			HttpResponse<String> hook = post(ingestUrl + "/hooks/kratos/settings/password", "X-Webhook-Key",
-					WEBHOOK_KEY, triggerId, body);
+			HttpResponse<String> hook = stack.post(stack.ingestUrl + "/hooks/kratos/settings/password",
+					Map.of("X-Webhook-Key", RunningStack.WEBHOOK_KEY, "Ory-Webhook-Trigger-ID", triggerId), body);
 			assertThat(hook.statusCode()).isEqualTo(202);
 		}
 
 		// 5. the requirement is cleared, once
 		await().atMost(Duration.ofSeconds(30))
 			.untilAsserted(() -> assertThat(requiredActions(session).body()).isEqualTo("{\"required_actions\":[]}"));
-		JdbcClient jdbc = worker.getBean(JdbcClient.class);
+		JdbcClient jdbc = stack.jdbc();
 		assertThat(jdbc.sql("SELECT count(*) FROM processed_events WHERE event_id = ?")
 			.param(UUID.fromString(triggerId))
 			.query(Long.class)
@@ -132,32 +85,12 @@ class PasswordChangeLoopIntegrationTests {
 			.query(Long.class)
 			.single()).isEqualTo(2);
 		assertThat(kratos.revocationCalls(identity)).hasSize(1);
-		HttpResponse<String> settings = get(workerUrl + "/api/identities/" + identity + "/settings", null);
-		assertThat(settings.body()).contains("\"force_password_change\":false");
+		assertThat(stack.get(stack.workerUrl + "/api/identities/" + identity + "/settings", Map.of()).body())
+			.contains("\"force_password_change\":false");
 	}
 
-	private HttpResponse<String> requiredActions(String sessionToken) throws Exception {
-		return get(workerUrl + "/api/me/required-actions", sessionToken);
-	}
-
-	private HttpResponse<String> get(String url, String sessionToken) throws Exception {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
-		if (sessionToken != null) {
-			request.header("X-Session-Token", sessionToken);
-		}
-		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-	}
-
-	private HttpResponse<String> post(String url, String keyHeader, String key, String triggerId, String json)
-			throws Exception {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-			.header(keyHeader, key)
-			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(json));
-		if (triggerId != null) {
-			request.header("Ory-Webhook-Trigger-ID", triggerId);
-		}
-		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	private HttpResponse<String> requiredActions(String sessionToken) {
+		return stack.get(stack.workerUrl + "/api/me/required-actions", Map.of("X-Session-Token", sessionToken));
 	}
 
 }

@@ -1,9 +1,15 @@
 package io.kratossync.worker.apply;
 
+import io.kratossync.events.AddressVerified;
 import io.kratossync.events.EventEnvelope;
 import io.kratossync.events.IdentityEvent;
+import io.kratossync.events.LoggedIn;
 import io.kratossync.events.PasswordChangeRequired;
 import io.kratossync.events.PasswordChanged;
+import io.kratossync.events.ProfileUpdated;
+import io.kratossync.events.Recovered;
+import io.kratossync.events.Registered;
+import io.kratossync.events.SecondFactorChanged;
 import io.kratossync.worker.kratos.KratosActions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +56,36 @@ public class EventHandler {
 			@Override
 			public Boolean passwordChanged(PasswordChanged changed) {
 				return EventHandler.this.settings.passwordChanged(changed);
+			}
+
+			@Override
+			public Boolean registered(Registered registered) {
+				return EventHandler.this.settings.registered(registered);
+			}
+
+			@Override
+			public Boolean loggedIn(LoggedIn loggedIn) {
+				return EventHandler.this.settings.loggedIn(loggedIn);
+			}
+
+			@Override
+			public Boolean profileUpdated(ProfileUpdated updated) {
+				return EventHandler.this.settings.profileUpdated(updated);
+			}
+
+			@Override
+			public Boolean secondFactorChanged(SecondFactorChanged changed) {
+				return EventHandler.this.settings.secondFactorChanged(changed);
+			}
+
+			@Override
+			public Boolean recovered(Recovered recovered) {
+				return EventHandler.this.settings.recovered(recovered);
+			}
+
+			@Override
+			public Boolean addressVerified(AddressVerified verified) {
+				return EventHandler.this.settings.addressVerified(verified);
 			}
 
 		});

@@ -4,20 +4,28 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.kratossync.events.AddressVerified;
+import io.kratossync.events.LoggedIn;
 import io.kratossync.events.PasswordChangeRequired;
 import io.kratossync.events.PasswordChanged;
+import io.kratossync.events.Profile;
+import io.kratossync.events.ProfileUpdated;
+import io.kratossync.events.Recovered;
+import io.kratossync.events.Registered;
+import io.kratossync.events.SecondFactorChanged;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * {@code user_settings}: one row per identity. Every write is a single upsert whose conditions compare the time
- * of the change with the time that set the field, so a stale event never overwrites newer state, whatever the
- * order of arrival.
+ * {@code user_settings}: one row per identity. Every write is one {@link FencedUpsert}: each group of fields is
+ * written only when the event is newer than the change that last set the group, so a stale event never
+ * overwrites newer state, whatever the order of arrival. Each method answers whether anything changed.
  */
 @Repository
 public class UserSettingsRepository {
@@ -28,55 +36,92 @@ public class UserSettingsRepository {
 		this.jdbc = jdbc;
 	}
 
+	boolean registered(Registered event) {
+		FencedUpsert upsert = FencedUpsert.of(event.identityId().value())
+			.earliest("registered_at", event.registeredAt(), columns("registration_method", event.method()));
+		return withProfile(upsert, event.registeredAt(), event.profile()).execute(this.jdbc);
+	}
+
+	boolean profileUpdated(ProfileUpdated event) {
+		return withProfile(FencedUpsert.of(event.identityId().value()), event.updatedAt(), event.profile())
+			.execute(this.jdbc);
+	}
+
+	boolean loggedIn(LoggedIn event) {
+		return FencedUpsert.of(event.identityId().value())
+			.latest("last_login_at", event.loggedInAt(),
+					columns("last_login_method", event.method(), "last_login_aal", event.aal()))
+			.execute(this.jdbc);
+	}
+
+	boolean secondFactorChanged(SecondFactorChanged event) {
+		return FencedUpsert.of(event.identityId().value())
+			.latest("second_factor_changed_at", event.changedAt(), columns("second_factor_method", event.method()))
+			.execute(this.jdbc);
+	}
+
+	boolean recovered(Recovered event) {
+		return FencedUpsert.of(event.identityId().value())
+			.latest("recovered_at", event.recoveredAt(), columns())
+			.execute(this.jdbc);
+	}
+
+	/**
+	 * Marks the e-mail verified when the verified address is the stored e-mail (or none is stored yet); a
+	 * secondary address changes nothing here.
+	 */
+	boolean addressVerified(AddressVerified event) {
+		String stored = this.jdbc.sql("SELECT email FROM user_settings WHERE identity_id = ? FOR UPDATE")
+			.param(event.identityId().value())
+			.query(String.class)
+			.optional()
+			.orElse(null);
+		if (!"email".equals(event.via()) || (stored != null && !stored.equalsIgnoreCase(event.address()))) {
+			return false;
+		}
+		return FencedUpsert.of(event.identityId().value())
+			.latest("email_verified_at", event.verifiedAt(), columns("email_verified", true))
+			.execute(this.jdbc);
+	}
+
 	/**
 	 * Sets the force-password-change flag unless a newer change of the flag is stored.
-	 * @param event the requirement
 	 * @return whether the flag was set (false: stale)
 	 */
 	boolean requirePasswordChange(PasswordChangeRequired event) {
-		return this.jdbc.sql("""
-				INSERT INTO user_settings AS s (identity_id, force_password_change, force_password_change_at, password_change_reason)
-				VALUES (:id, true, :at, :reason)
-				ON CONFLICT (identity_id) DO UPDATE
-				   SET force_password_change = true, force_password_change_at = :at,
-				       password_change_reason = :reason, updated_at = now()
-				 WHERE s.force_password_change_at IS NULL OR s.force_password_change_at < :at
-				RETURNING identity_id""")
-			.param("id", event.identityId().value())
-			.param("at", timestamp(event.requiredAt()))
-			.param("reason", event.reason())
-			.query(UUID.class)
-			.optional()
-			.isPresent();
+		return FencedUpsert.of(event.identityId().value())
+			.latest("force_password_change_at", event.requiredAt(),
+					columns("force_password_change", true, "password_change_reason", event.reason()))
+			.execute(this.jdbc);
 	}
 
 	/**
 	 * Records a password change: {@code password_changed_at} moves forward only, and the force flag is cleared
 	 * only when the change is newer than the requirement that set it.
-	 * @param event the change
-	 * @return whether anything changed (false: stale)
 	 */
 	boolean passwordChanged(PasswordChanged event) {
-		return this.jdbc.sql("""
-				INSERT INTO user_settings AS s (identity_id, force_password_change, force_password_change_at, password_changed_at)
-				VALUES (:id, false, :at, :at)
-				ON CONFLICT (identity_id) DO UPDATE
-				   SET password_changed_at = GREATEST(s.password_changed_at, :at),
-				       force_password_change = CASE WHEN s.force_password_change_at IS NULL OR s.force_password_change_at < :at
-				                                    THEN false ELSE s.force_password_change END,
-				       force_password_change_at = CASE WHEN s.force_password_change_at IS NULL OR s.force_password_change_at < :at
-				                                       THEN :at ELSE s.force_password_change_at END,
-				       password_change_reason = CASE WHEN s.force_password_change_at IS NULL OR s.force_password_change_at < :at
-				                                     THEN NULL ELSE s.password_change_reason END,
-				       updated_at = now()
-				 WHERE s.password_changed_at IS NULL OR s.password_changed_at < :at
-				    OR s.force_password_change_at IS NULL OR s.force_password_change_at < :at
-				RETURNING identity_id""")
-			.param("id", event.identityId().value())
-			.param("at", timestamp(event.changedAt()))
-			.query(UUID.class)
-			.optional()
-			.isPresent();
+		return FencedUpsert.of(event.identityId().value())
+			.latest("password_changed_at", event.changedAt(), columns())
+			.latest("force_password_change_at", event.changedAt(),
+					columns("force_password_change", false, "password_change_reason", null))
+			.execute(this.jdbc);
+	}
+
+	private static FencedUpsert withProfile(FencedUpsert upsert, Instant at, Profile profile) {
+		upsert.latest("profile_at", at,
+				columns("schema_id", profile.schemaId(), "state", profile.state(), "email", profile.email()));
+		if (profile.emailVerified() != null) {
+			upsert.latest("email_verified_at", at, columns("email_verified", profile.emailVerified()));
+		}
+		return upsert;
+	}
+
+	private static Map<String, Object> columns(Object... namesAndValues) {
+		Map<String, Object> columns = new LinkedHashMap<>();
+		for (int i = 0; i < namesAndValues.length; i += 2) {
+			columns.put((String) namesAndValues[i], namesAndValues[i + 1]);
+		}
+		return columns;
 	}
 
 	/**
@@ -85,23 +130,21 @@ public class UserSettingsRepository {
 	 * @return the settings, or empty when no event about the identity was applied
 	 */
 	public Optional<UserSettings> find(UUID identityId) {
-		return this.jdbc.sql("""
-				SELECT identity_id, force_password_change, force_password_change_at, password_change_reason,
-				       password_changed_at, updated_at
-				  FROM user_settings WHERE identity_id = ?""")
+		return this.jdbc.sql("SELECT * FROM user_settings WHERE identity_id = ?")
 			.param(identityId)
 			.query((rs, n) -> new UserSettings(rs.getObject("identity_id", UUID.class),
 					rs.getBoolean("force_password_change"), instant(rs, "force_password_change_at"),
 					rs.getString("password_change_reason"), instant(rs, "password_changed_at"),
+					rs.getString("schema_id"), rs.getString("state"), rs.getString("email"),
+					(Boolean) rs.getObject("email_verified"), instant(rs, "registered_at"),
+					rs.getString("registration_method"), instant(rs, "last_login_at"),
+					rs.getString("last_login_method"), rs.getString("last_login_aal"), instant(rs, "recovered_at"),
+					instant(rs, "second_factor_changed_at"), rs.getString("second_factor_method"),
 					instant(rs, "updated_at")))
 			.optional();
 	}
 
-	static OffsetDateTime timestamp(Instant instant) {
-		return instant.atOffset(ZoneOffset.UTC);
-	}
-
-	static Instant instant(ResultSet rs, String column) throws SQLException {
+	private static Instant instant(ResultSet rs, String column) throws SQLException {
 		OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
 		return (value != null) ? value.toInstant() : null;
 	}

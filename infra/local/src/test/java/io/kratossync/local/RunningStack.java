@@ -1,0 +1,114 @@
+package io.kratossync.local;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+import io.kratossync.ingest.HookIngestApplication;
+import io.kratossync.testing.KratosStub;
+import io.kratossync.testing.Postgres;
+import io.kratossync.worker.SyncWorkerApplication;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * hook-ingest and sync-worker running together, as in production, against a real Kafka broker (KRaft), a real
+ * PostgreSQL and the Kratos stub.
+ */
+final class RunningStack implements AutoCloseable {
+
+	static final String WEBHOOK_KEY = "e2e-webhook-key";
+
+	static final String ADMIN_KEY = "e2e-admin-key";
+
+	final EmbeddedKafkaKraftBroker kafka;
+
+	final KratosStub kratos;
+
+	final ConfigurableApplicationContext ingest;
+
+	final ConfigurableApplicationContext worker;
+
+	final String ingestUrl;
+
+	final String workerUrl;
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	private RunningStack() {
+		this.kafka = new EmbeddedKafkaKraftBroker(1, 3);
+		this.kafka.afterPropertiesSet();
+		this.kratos = KratosStub.start();
+		String database = Postgres.freshDatabase();
+		this.ingest = HookIngestApplication.application()
+			.run("--server.port=0", "--spring.kafka.bootstrap-servers=" + this.kafka.getBrokersAsString(),
+					"--kratos-sync.ingest.webhook-auth.api-keys=" + WEBHOOK_KEY,
+					"--kratos-sync.ingest.admin-auth.api-keys=" + ADMIN_KEY, "--kratos-sync.ingest.topic-partitions=3");
+		this.worker = SyncWorkerApplication.application()
+			.run("--server.port=0", "--spring.kafka.bootstrap-servers=" + this.kafka.getBrokersAsString(),
+					"--spring.datasource.url=" + database, "--spring.datasource.username=postgres",
+					"--spring.datasource.password=postgres", "--kratos-sync.worker.kratos.admin-url=" + this.kratos.url(),
+					"--kratos-sync.worker.kratos.public-url=" + this.kratos.url(),
+					"--kratos-sync.worker.topic-partitions=3", "--kratos-sync.worker.outbox.poll-interval=100ms");
+		this.ingestUrl = "http://127.0.0.1:" + this.ingest.getEnvironment().getProperty("local.server.port");
+		this.workerUrl = "http://127.0.0.1:" + this.worker.getEnvironment().getProperty("local.server.port");
+	}
+
+	static RunningStack start() {
+		return new RunningStack();
+	}
+
+	JdbcClient jdbc() {
+		return this.worker.getBean(JdbcClient.class);
+	}
+
+	/** One column of the identity's settings row, or {@code null} when there is no row. */
+	Object setting(java.util.UUID identity, String column) {
+		return jdbc().sql("SELECT * FROM user_settings WHERE identity_id = ?")
+			.param(identity)
+			.query((rs, n) -> rs.getObject(column))
+			.optional()
+			.orElse(null);
+	}
+
+	HttpResponse<String> post(String url, Map<String, String> headers, String json) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json));
+		headers.forEach(request::header);
+		return send(request.build());
+	}
+
+	HttpResponse<String> get(String url, Map<String, String> headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
+		headers.forEach(request::header);
+		return send(request.build());
+	}
+
+	private HttpResponse<String> send(HttpRequest request) {
+		try {
+			return this.http.send(request, HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		this.worker.close();
+		this.ingest.close();
+		this.kratos.close();
+		this.kafka.destroy();
+	}
+
+}
