@@ -1,0 +1,212 @@
+package io.kratossync.ingest;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import io.kratossync.events.Topics;
+import io.kratossync.testing.Fixtures;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Throws thousands of generated requests at the ingest: mutated Kratos bodies (fields removed, retyped, made huge
+ * or deeply nested), random bytes, truncated JSON, odd content types, wrong or odd credentials and trigger ids,
+ * unknown hook points. Whatever arrives, the answer is never a 5xx, and a request that is not accepted never puts
+ * a record on the topic (an accepted one puts exactly one). The seed is printed; set {@code -Dfuzz.seed} to
+ * replay a run and {@code -Dfuzz.cases} to run more.
+ */
+@HookIngestTest
+class WebhookFuzzIntegrationTests {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final List<String> PATHS = List.of("/hooks/kratos/settings/password", "/hooks/kratos/settings/profile",
+			"/hooks/kratos/login/password", "/hooks/kratos/login/totp", "/hooks/kratos/registration/oidc",
+			"/hooks/kratos/recovery", "/hooks/kratos/verification", "/api/kratos/hooks/password-changed",
+			"/hooks/kratos/settings/nonsense", "/hooks/kratos/logout", "/hooks/kratos/login/password/extra",
+			"/hooks/kratos/%2e%2e/admin");
+
+	private static final List<String> CONTENT_TYPES = List.of("application/json", "application/json; charset=utf-8",
+			"text/plain", "application/xml", "application/x-www-form-urlencoded", "garbage/x", "application/json;;;q=",
+			"");
+
+	@LocalServerPort
+	int port;
+
+	@Value("${spring.kafka.bootstrap-servers}")
+	String bootstrapServers;
+
+	@Test
+	void neverAnswers5xxAndPublishesOnlyWhatItAccepts() throws Exception {
+		long seed = Long.getLong("fuzz.seed", System.nanoTime());
+		int cases = Integer.getInteger("fuzz.cases", 3000);
+		Random random = new Random(seed);
+		HttpClient client = HttpClient.newHttpClient();
+		JsonNode template = JSON.readTree(Fixtures.text("kratos/settings-after-password.json"));
+		JsonNode rawCtx = JSON.readTree(Fixtures.text("kratos/settings-after.ctx.json"));
+		Map<Integer, Integer> statuses = new TreeMap<>();
+		try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+			List<TopicPartition> partitions = consumer.partitionsFor(Topics.IDENTITY_EVENTS.name())
+				.stream()
+				.map((p) -> new TopicPartition(p.topic(), p.partition()))
+				.toList();
+			for (int i = 0; i < cases; i++) {
+				long before = endOffsets(consumer, partitions);
+				String path = PATHS.get(random.nextInt(random.nextInt(4) == 0 ? PATHS.size() : 8));
+				byte[] body = body(random, random.nextBoolean() ? template : rawCtx);
+				String contentType = random.nextInt(10) < 7 ? "application/json"
+						: CONTENT_TYPES.get(random.nextInt(CONTENT_TYPES.size()));
+				String key = switch (random.nextInt(10)) {
+					case 0 -> null;
+					case 1 -> "wrong";
+					case 2 -> asciiString(random, 300);
+					default -> HookIngestTest.WEBHOOK_KEY;
+				};
+				String triggerId = switch (random.nextInt(4)) {
+					case 0 -> null;
+					case 1 -> asciiString(random, 80);
+					default -> UUID.randomUUID().toString();
+				};
+				HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+					.timeout(Duration.ofSeconds(20))
+					.POST(HttpRequest.BodyPublishers.ofByteArray(body));
+				if (!contentType.isEmpty()) {
+					request.header("Content-Type", contentType);
+				}
+				if (key != null) {
+					request.header("X-Webhook-Key", key);
+				}
+				if (triggerId != null) {
+					request.header("Ory-Webhook-Trigger-ID", triggerId);
+				}
+				int status = client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+				statuses.merge(status, 1, Integer::sum);
+				long published = endOffsets(consumer, partitions) - before;
+				String replay = "case " + i + " of seed " + seed + ": " + path + " -> " + status;
+				assertThat(status).as(replay).isLessThan(500);
+				assertThat(published).as(replay + ", records published").isEqualTo((status == 202) ? 1 : 0);
+			}
+		}
+		System.out.printf("Webhook fuzz: %d cases, seed %d, statuses %s%n", cases, seed, statuses);
+		assertThat(statuses).containsKey(202).containsKey(401).containsKey(422);
+	}
+
+	private static byte[] body(Random random, JsonNode valid) {
+		return switch (random.nextInt(10)) {
+			case 0 -> randomBytes(random, random.nextInt(2000));
+			case 1 -> truncate(random, JSON.writeValueAsBytes(valid));
+			case 2 -> deeplyNested(random.nextInt(3000) + 1);
+			case 3 -> JSON.writeValueAsBytes(JsonNodeFactory.instance.textNode(randomString(random, 20)));
+			case 4 -> JSON.writeValueAsBytes(mutate(random, valid.deepCopy(), "x".repeat(random.nextInt(300_000))));
+			default -> JSON.writeValueAsBytes(mutate(random, valid.deepCopy(), null));
+		};
+	}
+
+	/** Changes a few nodes of the tree: removes, retypes, or replaces them with odd values. */
+	private static JsonNode mutate(Random random, JsonNode root, String huge) {
+		int mutations = random.nextInt(4);
+		for (int m = 0; m < mutations; m++) {
+			ObjectNode parent = randomObject(random, root);
+			if (parent == null || parent.isEmpty()) {
+				continue;
+			}
+			List<String> names = List.copyOf(parent.propertyNames());
+			String name = names.get(random.nextInt(names.size()));
+			switch (random.nextInt(8)) {
+				case 0 -> parent.remove(name);
+				case 1 -> parent.putNull(name);
+				case 2 -> parent.put(name, random.nextLong());
+				case 3 -> parent.put(name, random.nextBoolean());
+				case 4 -> parent.put(name, randomString(random, 50));
+				case 5 -> parent.put(name, (huge != null) ? huge : randomString(random, 5000));
+				case 6 -> parent.set(name, JsonNodeFactory.instance.arrayNode().add(randomString(random, 10)));
+				default -> parent.put(name, "00000000-0000-0000-0000-000000000000");
+			}
+		}
+		if (random.nextInt(4) == 0 && root instanceof ObjectNode object) {
+			object.put("unknown_" + random.nextInt(100), randomString(random, 30));
+		}
+		return root;
+	}
+
+	private static ObjectNode randomObject(Random random, JsonNode node) {
+		ObjectNode found = (node instanceof ObjectNode object) ? object : null;
+		for (JsonNode child : node) {
+			if ((child.isObject() || child.isArray()) && random.nextInt(3) == 0) {
+				ObjectNode deeper = randomObject(random, child);
+				if (deeper != null) {
+					found = deeper;
+				}
+			}
+		}
+		return found;
+	}
+
+	private static byte[] deeplyNested(int depth) {
+		String json = "{\"identity\":" + "[".repeat(depth) + "]".repeat(depth) + "}";
+		return json.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static byte[] truncate(Random random, byte[] json) {
+		byte[] cut = new byte[random.nextInt(json.length)];
+		System.arraycopy(json, 0, cut, 0, cut.length);
+		return cut;
+	}
+
+	private static byte[] randomBytes(Random random, int length) {
+		byte[] bytes = new byte[length];
+		random.nextBytes(bytes);
+		return bytes;
+	}
+
+	private static String asciiString(Random random, int maxLength) {
+		int length = random.nextInt(maxLength) + 1;
+		StringBuilder text = new StringBuilder(length);
+		for (int i = 0; i < length; i++) {
+			text.append((char) (33 + random.nextInt(94)));
+		}
+		return text.toString();
+	}
+
+	private static String randomString(Random random, int maxLength) {
+		int length = random.nextInt(maxLength + 1);
+		StringBuilder text = new StringBuilder(length);
+		for (int i = 0; i < length; i++) {
+			text.append((char) (random.nextBoolean() ? 32 + random.nextInt(95) : random.nextInt(0x3000)));
+		}
+		return text.toString();
+	}
+
+	private KafkaConsumer<byte[], byte[]> consumer() {
+		Properties props = new Properties();
+		props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers);
+		return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+	}
+
+	private static long endOffsets(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
+		return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+	}
+
+}
