@@ -58,6 +58,15 @@ public enum EventType {
 	}
 
 	/**
+	 * The class-path location of the JSON Schema (draft 2020-12) of this type's record value, for consumers in
+	 * any language; the same files ship in this jar.
+	 * @return the resource path, e.g. {@code io/kratossync/events/schemas/kratos.identity.registered.json}
+	 */
+	public String schemaResource() {
+		return "io/kratossync/events/schemas/" + this.ceType + ".json";
+	}
+
+	/**
 	 * Looks a type up by its {@code ce_type}.
 	 * @param ceType the CloudEvents type
 	 * @return the type, or empty when unknown
