@@ -239,6 +239,35 @@ class WebhookIntegrationTests {
 	}
 
 	@Test
+	void acceptsHttpBasicAsKratosBasicAuthSendsIt() {
+		String basic = java.util.Base64.getEncoder().encodeToString("kratos:basic-secret".getBytes(StandardCharsets.UTF_8));
+		String wrong = java.util.Base64.getEncoder().encodeToString("kratos:nope".getBytes(StandardCharsets.UTF_8));
+
+		this.client.post()
+			.uri("/hooks/kratos/settings/password")
+			.header("Authorization", "Basic " + basic)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(SETTINGS_PASSWORD)
+			.exchange()
+			.expectStatus()
+			.isAccepted();
+		this.client.post()
+			.uri("/hooks/kratos/settings/password")
+			.header("Authorization", "Basic " + wrong)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(SETTINGS_PASSWORD)
+			.exchange()
+			.expectStatus()
+			.isUnauthorized();
+	}
+
+	@Test
+	void exposesNoConfigurationDump() {
+		this.client.get().uri("/actuator/env").exchange().expectStatus().isNotFound();
+		this.client.get().uri("/actuator/configprops").exchange().expectStatus().isNotFound();
+	}
+
+	@Test
 	void servesHealthWithoutCredentials() {
 		this.client.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
 	}
