@@ -25,6 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -55,8 +56,13 @@ class WebhookFuzzIntegrationTests {
 	@LocalServerPort
 	int port;
 
-	@Value("${spring.kafka.bootstrap-servers}")
+	/** The broker of this context (not the system property, which the last started broker overwrites). */
 	String bootstrapServers;
+
+	@Autowired
+	void broker(org.springframework.kafka.test.EmbeddedKafkaBroker broker) {
+		this.bootstrapServers = broker.getBrokersAsString();
+	}
 
 	@Test
 	void neverAnswers5xxAndPublishesOnlyWhatItAccepts() throws Exception {

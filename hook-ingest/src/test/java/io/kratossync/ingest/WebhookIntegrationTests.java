@@ -30,8 +30,13 @@ class WebhookIntegrationTests {
 	@Autowired
 	WebTestClient client;
 
-	@Value("${spring.kafka.bootstrap-servers}")
+	/** The broker of this context (not the system property, which the last started broker overwrites). */
 	String bootstrapServers;
+
+	@Autowired
+	void broker(org.springframework.kafka.test.EmbeddedKafkaBroker broker) {
+		this.bootstrapServers = broker.getBrokersAsString();
+	}
 
 	@Test
 	void publishesPasswordChangedOnceKafkaAcknowledged() {

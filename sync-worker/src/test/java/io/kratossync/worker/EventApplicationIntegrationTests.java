@@ -3,6 +3,7 @@ package io.kratossync.worker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -129,28 +130,57 @@ class EventApplicationIntegrationTests extends WorkerIntegrationTestSupport {
 	}
 
 	@Test
-	void sendsAPoisonRecordToTheDeadLetterTopicAndMovesOn() {
+	void deadLettersPoisonRecordsBetweenGoodOnesAndMovesOn() {
 		IdentityId identity = new IdentityId(UUID.randomUUID());
+		EventEnvelope before = envelope(new PasswordChanged(identity, Instant.parse("2026-03-04T10:00:00Z"), null));
+		EventEnvelope after = envelope(new PasswordChanged(identity, Instant.parse("2026-03-04T11:00:00Z"), null));
+		publish(before);
+		// undecodable value, then valid headers with data missing a required field
+		sendRaw(identity, "{not json".getBytes(StandardCharsets.UTF_8), null);
+		EventEnvelope invalid = envelope(new PasswordChanged(identity, Instant.parse("2026-03-04T10:30:00Z"), null));
+		sendRaw(identity, ("{\"identity_id\":\"" + identity + "\"}").getBytes(StandardCharsets.UTF_8), invalid);
+		publish(after);
+
+		await().atMost(Duration.ofSeconds(30)).until(() -> inboxRows(after.id()) == 1);
+		assertThat(inboxRows(before.id())).isEqualTo(1);
+		assertThat(this.settings.find(identity.value()).orElseThrow().passwordChangedAt())
+			.isEqualTo(Instant.parse("2026-03-04T11:00:00Z"));
+		await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters(identity).size() == 2);
+		List<ConsumerRecord<byte[], byte[]>> dead = deadLetters(identity);
+		assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
+		for (ConsumerRecord<byte[], byte[]> record : dead) {
+			assertThat(text(record, "kafka_dlt-exception-fqcn")).isNotBlank();
+			assertThat(text(record, "kafka_dlt-exception-message")).isNotBlank();
+			assertThat(text(record, "kafka_dlt-original-topic")).isEqualTo(Topics.IDENTITY_EVENTS.name());
+			assertThat(record.headers().lastHeader("kafka_dlt-original-partition")).isNotNull();
+			assertThat(record.headers().lastHeader("kafka_dlt-original-offset")).isNotNull();
+			assertThat(record.headers().lastHeader("kafka_dlt-original-timestamp")).isNotNull();
+		}
+		assertThat(text(dead.get(0), "kratos_sync_dlt_reason")).isEqualTo("record has no ce_specversion header");
+		assertThat(text(dead.get(1), "kratos_sync_dlt_reason")).contains("changed_at");
+	}
+
+	private void sendRaw(IdentityId identity, byte[] value, EventEnvelope headersOf) {
 		try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
 				Map.of("bootstrap.servers", this.bootstrapServers), new ByteArraySerializer(), new ByteArraySerializer())) {
-			producer.send(new ProducerRecord<>(Topics.IDENTITY_EVENTS.name(),
-					identity.toString().getBytes(StandardCharsets.UTF_8), "{not json".getBytes(StandardCharsets.UTF_8)));
+			ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.IDENTITY_EVENTS.name(),
+					identity.toString().getBytes(StandardCharsets.UTF_8), value);
+			if (headersOf != null) {
+				Topics.IDENTITY_EVENTS.valueSerde().serializer().serialize("t", record.headers(), headersOf);
+			}
+			producer.send(record);
 		}
-		EventEnvelope good = envelope(new PasswordChanged(identity, Instant.parse("2026-03-04T10:00:00Z"), null));
-		publish(good);
+	}
 
-		await().atMost(Duration.ofSeconds(30)).until(() -> inboxRows(good.id()) == 1);
-		await().atMost(Duration.ofSeconds(30))
-			.until(() -> TopicProbe.records(this.bootstrapServers, Topics.IDENTITY_EVENTS_DLT.name())
-				.stream()
-				.anyMatch((r) -> identity.toString().equals(new String(r.key(), StandardCharsets.UTF_8))));
-		ConsumerRecord<byte[], byte[]> dead = TopicProbe.records(this.bootstrapServers, Topics.IDENTITY_EVENTS_DLT.name())
+	private List<ConsumerRecord<byte[], byte[]>> deadLetters(IdentityId identity) {
+		return TopicProbe.records(this.bootstrapServers, Topics.IDENTITY_EVENTS_DLT.name())
 			.stream()
 			.filter((r) -> identity.toString().equals(new String(r.key(), StandardCharsets.UTF_8)))
-			.findFirst()
-			.orElseThrow();
-		assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
-		assertThat(dead.headers().lastHeader("kafka_dlt-exception-message")).isNotNull();
+			.toList();
+	}
+
+	private static String text(ConsumerRecord<byte[], byte[]> record, String header) {
+		return new String(record.headers().lastHeader(header).value(), StandardCharsets.UTF_8);
 	}
 
 	/**

@@ -21,6 +21,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -43,8 +44,13 @@ public abstract class WorkerIntegrationTestSupport {
 	@Autowired
 	protected JdbcClient jdbc;
 
-	@Value("${spring.kafka.bootstrap-servers}")
+	/** The broker of this context (not the system property, which the last started broker overwrites). */
 	protected String bootstrapServers;
+
+	@Autowired
+	void broker(EmbeddedKafkaBroker broker) {
+		this.bootstrapServers = broker.getBrokersAsString();
+	}
 
 	@Value("${local.server.port}")
 	protected int port;

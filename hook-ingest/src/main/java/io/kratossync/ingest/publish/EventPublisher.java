@@ -1,10 +1,13 @@
 package io.kratossync.ingest.publish;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.kratossync.events.EventEnvelope;
 import io.kratossync.events.Topics;
 import io.kratossync.ingest.system.IngestProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,9 +32,12 @@ public class EventPublisher {
 
 	private final IngestProperties properties;
 
-	EventPublisher(KafkaTemplate<String, EventEnvelope> template, IngestProperties properties) {
+	private final MeterRegistry meters;
+
+	EventPublisher(KafkaTemplate<String, EventEnvelope> template, IngestProperties properties, MeterRegistry meters) {
 		this.template = template;
 		this.properties = properties;
+		this.meters = meters;
 	}
 
 	/**
@@ -42,6 +48,7 @@ public class EventPublisher {
 	public Mono<Published> publish(EventEnvelope event) {
 		ProducerRecord<String, EventEnvelope> record = new ProducerRecord<>(Topics.IDENTITY_EVENTS.name(),
 				event.subject().toString(), event);
+		long start = System.nanoTime();
 		return Mono.fromFuture(() -> this.template.send(record))
 			.subscribeOn(Schedulers.boundedElastic())
 			.timeout(this.properties.publishTimeout())
@@ -49,6 +56,16 @@ public class EventPublisher {
 					result.getRecordMetadata().offset()))
 			.doOnNext((published) -> log.info("Published event {} type {} key {} to partition {} offset {}",
 					event.id(), event.type().ceType(), event.subject(), published.partition(), published.offset()))
+			.doOnEach((signal) -> {
+				if (signal.isOnNext() || signal.isOnError()) {
+					Timer.builder("kratos_sync_publish")
+						.description("Time until Kafka acknowledged (or did not) an event")
+						.tag("outcome", signal.isOnNext() ? "acknowledged" : "failed")
+						.publishPercentileHistogram()
+						.register(this.meters)
+						.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+				}
+			})
 			.onErrorMap((ex) -> !(ex instanceof PublishFailedException), (ex) -> {
 				log.error("Could not publish event {} type {} key {}: {}; answering 503 so the caller retries",
 						event.id(), event.type().ceType(), event.subject(), describe(ex));

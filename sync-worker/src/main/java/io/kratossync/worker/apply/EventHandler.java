@@ -39,9 +39,10 @@ public class EventHandler {
 	/**
 	 * Applies the event to {@code user_settings}, fencing each field by the time of the change.
 	 * @param event the event
+	 * @return whether anything changed ({@code false}: newer state was already stored)
 	 */
 	@Transactional(propagation = Propagation.MANDATORY)
-	public void handle(EventEnvelope event) {
+	public boolean handle(EventEnvelope event) {
 		boolean applied = event.data().accept(new IdentityEvent.Visitor<Boolean>() {
 
 			@Override
@@ -90,6 +91,7 @@ public class EventHandler {
 
 		});
 		logResult(event, applied);
+		return applied;
 	}
 
 	private static void logResult(EventEnvelope event, boolean applied) {

@@ -2,6 +2,7 @@ package io.kratossync.worker.inbox;
 
 import io.kratossync.events.EventEnvelope;
 import io.kratossync.worker.apply.EventHandler;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +22,11 @@ public class IdempotentApplier {
 	/** What became of an event. */
 	public enum Outcome {
 
-		/** The event changed state (or was found stale by its handler and recorded). */
+		/** The event changed state. */
 		APPLIED,
+
+		/** The event was older than the state stored: recorded, nothing changed. */
+		STALE,
 
 		/** The event had been processed before; nothing changed. */
 		DUPLICATE
@@ -33,9 +37,12 @@ public class IdempotentApplier {
 
 	private final EventHandler handler;
 
-	IdempotentApplier(Inbox inbox, EventHandler handler) {
+	private final MeterRegistry meters;
+
+	IdempotentApplier(Inbox inbox, EventHandler handler, MeterRegistry meters) {
 		this.inbox = inbox;
 		this.handler = handler;
+		this.meters = meters;
 	}
 
 	/**
@@ -46,13 +53,18 @@ public class IdempotentApplier {
 	 */
 	@Transactional
 	public Outcome apply(EventEnvelope event, RecordPosition source) {
+		Outcome outcome;
 		if (!this.inbox.record(event, source)) {
 			log.info("Skipped duplicate event {} type {} key {} at {}-{}@{}", event.id(), event.type().ceType(),
 					event.subject(), source.topic(), source.partition(), source.offset());
-			return Outcome.DUPLICATE;
+			outcome = Outcome.DUPLICATE;
 		}
-		this.handler.handle(event);
-		return Outcome.APPLIED;
+		else {
+			outcome = this.handler.handle(event) ? Outcome.APPLIED : Outcome.STALE;
+		}
+		this.meters.counter("kratos_sync_events", "type", event.type().ceType(), "outcome",
+				outcome.name().toLowerCase(java.util.Locale.ROOT)).increment();
+		return outcome;
 	}
 
 }

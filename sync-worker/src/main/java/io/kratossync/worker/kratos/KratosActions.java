@@ -89,6 +89,26 @@ public class KratosActions {
 			.update();
 	}
 
+	/**
+	 * Gives a claimed action back without counting an attempt (the circuit breaker refused the call).
+	 * @param id the action
+	 * @param next when it is due again
+	 */
+	void release(long id, Instant next) {
+		this.jdbc.sql("UPDATE kratos_actions SET next_attempt_at = ?, attempts = attempts - 1 WHERE id = ?")
+			.params(utc(next), id)
+			.update();
+	}
+
+	/** @return how long the oldest waiting action has waited, if any waits */
+	public java.util.Optional<java.time.Duration> oldestPendingAge() {
+		return this.jdbc.sql("SELECT min(created_at) FROM kratos_actions WHERE status = 'pending'")
+			.query((rs, n) -> rs.getObject(1, OffsetDateTime.class))
+			.optional()
+			.filter(java.util.Objects::nonNull)
+			.map((oldest) -> java.time.Duration.between(oldest.toInstant(), Instant.now()));
+	}
+
 	/** @return the number of actions waiting to run */
 	public long pendingCount() {
 		return this.jdbc.sql("SELECT count(*) FROM kratos_actions WHERE status = 'pending'").query(Long.class).single();

@@ -9,6 +9,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -20,11 +21,23 @@ import org.springframework.validation.annotation.Validated;
  * @param topicPartitions partitions of the event topic when the worker creates it
  * @param kratos how to reach Kratos
  * @param outbox how the Kratos Admin API outbox is worked off
+ * @param consumer how failed records are retried
  */
 @Validated
 @ConfigurationProperties("kratos-sync.worker")
 public record WorkerProperties(@DefaultValue("6") @Positive int topicPartitions, @Valid @NotNull Kratos kratos,
-		@Valid @NotNull Outbox outbox) {
+		@Valid @NotNull Outbox outbox, @Valid @NotNull @DefaultValue Consumer consumer) {
+
+	/**
+	 * Retries of a record that failed.
+	 *
+	 * @param initialBackoff first wait after a transient failure (database down, ...); doubled each time
+	 * @param maxBackoff the longest wait between attempts of a transient failure (retried without end)
+	 * @param unknownFailureRetries retries of an unclassified failure before the record is dead-lettered
+	 */
+	public record Consumer(@DefaultValue("500ms") @NotNull Duration initialBackoff,
+			@DefaultValue("30s") @NotNull Duration maxBackoff, @DefaultValue("2") @PositiveOrZero int unknownFailureRetries) {
+	}
 
 	/**
 	 * Kratos's URLs and client settings.
@@ -70,11 +83,14 @@ public record WorkerProperties(@DefaultValue("6") @Positive int topicPartitions,
 	 * @param maxBackoff the longest wait between attempts
 	 * @param giveUpAfter an action still failing this long after it was written is marked failed and logged at
 	 * ERROR
+	 * @param breakerFailureRate failure rate (percent) of recent Kratos calls that opens the circuit breaker
+	 * @param breakerOpenFor how long the open breaker lets no call through before trying again
 	 */
 	public record Outbox(@DefaultValue("500ms") @NotNull Duration pollInterval,
 			@DefaultValue("20") @Positive @Max(500) int batchSize, @DefaultValue("30s") @NotNull Duration lease,
 			@DefaultValue("1s") @NotNull Duration initialBackoff, @DefaultValue("5m") @NotNull Duration maxBackoff,
-			@DefaultValue("7d") @NotNull Duration giveUpAfter) {
+			@DefaultValue("7d") @NotNull Duration giveUpAfter, @DefaultValue("50") @Positive @Max(100) int breakerFailureRate,
+			@DefaultValue("30s") @NotNull Duration breakerOpenFor) {
 	}
 
 }

@@ -1,0 +1,149 @@
+package io.kratossync.worker;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.kratossync.events.EventEnvelope;
+import io.kratossync.events.IdentityId;
+import io.kratossync.events.LoggedIn;
+import io.kratossync.events.Topics;
+import io.kratossync.testing.RestartablePostgres;
+import io.kratossync.testing.TopicProbe;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The database goes away in the middle of a stream and comes back: every event is applied exactly once, none is
+ * dead-lettered, and the worker reports itself not ready meanwhile.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "spring.config.name=" + SyncWorkerApplication.CONFIG_NAME, "kratos-sync.worker.topic-partitions=3",
+				"kratos-sync.worker.consumer.max-backoff=1s", "spring.datasource.hikari.connection-timeout=1000",
+				"kratos-sync.worker.kratos.admin-url=http://127.0.0.1:9", "kratos-sync.worker.kratos.public-url=http://127.0.0.1:9" })
+@EmbeddedKafka(bootstrapServersProperty = "spring.kafka.bootstrap-servers")
+@DirtiesContext
+class DatabaseOutageIntegrationTests {
+
+	private static final RestartablePostgres POSTGRES = RestartablePostgres.start();
+
+	@Autowired
+	JdbcClient jdbc;
+
+	/** The broker of this context (not the system property, which the last started broker overwrites). */
+	String bootstrapServers;
+
+	@Autowired
+	void broker(EmbeddedKafkaBroker broker) {
+		this.bootstrapServers = broker.getBrokersAsString();
+	}
+
+	@Value("${local.server.port}")
+	int port;
+
+	@DynamicPropertySource
+	static void database(DynamicPropertyRegistry registry) {
+		registry.add("spring.datasource.url", POSTGRES::jdbcUrl);
+		registry.add("spring.datasource.username", () -> "postgres");
+		registry.add("spring.datasource.password", () -> "postgres");
+	}
+
+	@AfterAll
+	static void stopDatabase() {
+		POSTGRES.close();
+	}
+
+	@Test
+	void appliesEveryEventExactlyOnceAcrossADatabaseOutage() throws Exception {
+		List<EventEnvelope> first = logins(100);
+		List<EventEnvelope> second = logins(100);
+		publish(first);
+		await().atMost(Duration.ofSeconds(60)).until(() -> applied() >= 20);
+
+		POSTGRES.down();
+		await().atMost(Duration.ofSeconds(30)).until(() -> readiness() == 503);
+		publish(second);
+		POSTGRES.up();
+
+		await().atMost(Duration.ofSeconds(90)).until(() -> applied() == 200);
+		await().atMost(Duration.ofSeconds(30)).until(() -> readiness() == 200);
+		for (EventEnvelope event : concat(first, second)) {
+			LoggedIn login = (LoggedIn) event.data();
+			assertThat(this.jdbc.sql("SELECT last_login_at FROM user_settings WHERE identity_id = ?")
+				.param(login.identityId().value())
+				.query(java.time.OffsetDateTime.class)
+				.single()
+				.toInstant()).isEqualTo(login.loggedInAt());
+		}
+		assertThat(TopicProbe.records(this.bootstrapServers, Topics.IDENTITY_EVENTS_DLT.name())).isEmpty();
+	}
+
+	private long applied() {
+		try {
+			return this.jdbc.sql("SELECT count(*) FROM processed_events").query(Long.class).single();
+		}
+		catch (RuntimeException ex) {
+			return -1;
+		}
+	}
+
+	private int readiness() throws Exception {
+		HttpRequest request = HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/health/readiness"))
+			.build();
+		return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+	}
+
+	private static List<EventEnvelope> logins(int count) {
+		List<EventEnvelope> events = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			events.add(new EventEnvelope(UUID.randomUUID(), "/test", Instant.now(), new LoggedIn(
+					new IdentityId(UUID.randomUUID()), Instant.parse("2026-06-01T00:00:00Z").plusSeconds(i), "password",
+					null, "aal1")));
+		}
+		return events;
+	}
+
+	private static List<EventEnvelope> concat(List<EventEnvelope> a, List<EventEnvelope> b) {
+		List<EventEnvelope> all = new ArrayList<>(a);
+		all.addAll(b);
+		return all;
+	}
+
+	private void publish(List<EventEnvelope> events) {
+		Map<String, Object> props = new HashMap<>();
+		props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers);
+		props.put(ProducerConfig.ACKS_CONFIG, "all");
+		try (KafkaProducer<String, EventEnvelope> producer = new KafkaProducer<>(props,
+				Topics.IDENTITY_EVENTS.keySerde().serializer(), Topics.IDENTITY_EVENTS.valueSerde().serializer())) {
+			for (EventEnvelope event : events) {
+				producer.send(new ProducerRecord<>(Topics.IDENTITY_EVENTS.name(), event.subject().toString(), event));
+			}
+		}
+	}
+
+}
