@@ -39,7 +39,7 @@ public abstract class WorkerIntegrationTestSupport {
 
 	protected static KratosStub kratos;
 
-	private static final String DATABASE = Postgres.freshDatabase();
+	protected static final String DATABASE = Postgres.freshDatabase();
 
 	@Autowired
 	protected JdbcClient jdbc;

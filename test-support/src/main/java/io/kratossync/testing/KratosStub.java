@@ -43,8 +43,16 @@ public final class KratosStub implements AutoCloseable {
 	private static final Pattern UUID_SHAPE = Pattern
 		.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
 
-	/** A recorded call. */
-	public record Call(String method, String path, Map<String, List<String>> headers, int status) {
+	/**
+	 * A recorded call.
+	 *
+	 * @param method the HTTP method
+	 * @param path the path
+	 * @param headers the request headers
+	 * @param status the status answered, -1 when the connection was dropped
+	 * @param injected whether the answer was an injected fault (nothing was done)
+	 */
+	public record Call(String method, String path, Map<String, List<String>> headers, int status, boolean injected) {
 	}
 
 	private record Session(String id, UUID identityId, boolean needsAal2) {
@@ -53,7 +61,9 @@ public final class KratosStub implements AutoCloseable {
 	private record Fault(int status, Duration delay) {
 	}
 
-	private final HttpServer server;
+	private volatile HttpServer server;
+
+	private final int port;
 
 	private final Map<String, Session> sessionsByToken = new ConcurrentHashMap<>();
 
@@ -65,6 +75,7 @@ public final class KratosStub implements AutoCloseable {
 
 	private KratosStub(HttpServer server) {
 		this.server = server;
+		this.port = server.getAddress().getPort();
 	}
 
 	/**
@@ -96,7 +107,26 @@ public final class KratosStub implements AutoCloseable {
 
 	/** @return the base URL, e.g. {@code http://127.0.0.1:41234}, serving both admin and public paths */
 	public String url() {
-		return "http://127.0.0.1:" + this.server.getAddress().getPort();
+		return "http://127.0.0.1:" + this.port;
+	}
+
+	/** Stops listening: connections are refused, as when Kratos is not running, until {@link #acceptConnections()}. */
+	public synchronized void refuseConnections() {
+		this.server.stop(0);
+	}
+
+	/** Listens again on the same port, with the same sessions. */
+	public synchronized void acceptConnections() {
+		try {
+			HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", this.port), 0);
+			server.createContext("/", this::handle);
+			server.setExecutor(Executors.newFixedThreadPool(8));
+			server.start();
+			this.server = server;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("cannot listen again on port " + this.port, ex);
+		}
 	}
 
 	/**
@@ -193,11 +223,12 @@ public final class KratosStub implements AutoCloseable {
 			Response response = route(method, path, exchange);
 			if (response == null) {
 				// a dead Kratos: close the connection without an answer
-				this.calls.add(new Call(method, path, Map.copyOf(exchange.getRequestHeaders()), -1));
+				this.calls.add(new Call(method, path, Map.copyOf(exchange.getRequestHeaders()), -1, true));
 				exchange.close();
 				return;
 			}
-			this.calls.add(new Call(method, path, Map.copyOf(exchange.getRequestHeaders()), response.status()));
+			this.calls.add(new Call(method, path, Map.copyOf(exchange.getRequestHeaders()), response.status(),
+					response.injected()));
 			byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
 			if (bytes.length > 0) {
 				exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
@@ -212,7 +243,12 @@ public final class KratosStub implements AutoCloseable {
 		}
 	}
 
-	private record Response(int status, String body) {
+	private record Response(int status, String body, boolean injected) {
+
+		Response(int status, String body) {
+			this(status, body, false);
+		}
+
 	}
 
 	private Response route(String method, String path, HttpExchange exchange) {
@@ -223,7 +259,8 @@ public final class KratosStub implements AutoCloseable {
 			Fault fault = this.faults.poll();
 			if (fault != null) {
 				pause(fault.delay());
-				return new Response(fault.status(), error(fault.status(), "injected fault"));
+				return new Response(fault.status(), (fault.status() >= 400) ? error(fault.status(), "injected fault") : "",
+						true);
 			}
 			Matcher matcher = IDENTITY_SESSIONS.matcher(path);
 			if (matcher.matches() && method.equals("DELETE")) {

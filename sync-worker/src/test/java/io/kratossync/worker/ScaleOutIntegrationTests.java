@@ -1,0 +1,67 @@
+package io.kratossync.worker;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import io.kratossync.events.EventEnvelope;
+import io.kratossync.events.IdentityId;
+import io.kratossync.events.PasswordChangeRequired;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A second worker joins the consumer group in the middle of a stream: the partitions are rebalanced and both
+ * workers run the outbox, yet no event is lost or applied twice and every identity's sessions are revoked by
+ * exactly one call.
+ */
+class ScaleOutIntegrationTests extends WorkerIntegrationTestSupport {
+
+	@Test
+	void aWorkerJoiningMidStreamLosesAndDoublesNothing() {
+		List<UUID> identities = new ArrayList<>();
+		List<EventEnvelope> events = new ArrayList<>();
+		for (int i = 0; i < 300; i++) {
+			UUID identity = UUID.randomUUID();
+			kratos.createSession(identity);
+			identities.add(identity);
+			events.add(envelope(new PasswordChangeRequired(new IdentityId(identity), Instant.now(), null)));
+		}
+		publish(events.subList(0, 150).toArray(EventEnvelope[]::new));
+		await().atMost(Duration.ofSeconds(60)).until(() -> applied(events) >= 50);
+
+		try (ConfigurableApplicationContext second = SyncWorkerApplication.application()
+			.run("--server.port=0", "--spring.kafka.bootstrap-servers=" + this.bootstrapServers,
+					"--spring.datasource.url=" + DATABASE, "--spring.datasource.username=postgres",
+					"--spring.datasource.password=postgres", "--kratos-sync.worker.kratos.admin-url=" + kratos.url(),
+					"--kratos-sync.worker.kratos.public-url=" + kratos.url(), "--kratos-sync.worker.topic-partitions=3",
+					"--kratos-sync.worker.outbox.poll-interval=100ms")) {
+			publish(events.subList(150, 300).toArray(EventEnvelope[]::new));
+
+			await().atMost(Duration.ofSeconds(90)).until(() -> applied(events) == 300);
+			await().atMost(Duration.ofSeconds(90))
+				.until(() -> this.jdbc.sql("SELECT count(*) FROM kratos_actions WHERE status = 'done' AND event_id IN (:ids)")
+					.param("ids", events.stream().map(EventEnvelope::id).toList())
+					.query(Long.class)
+					.single() == 300);
+		}
+		for (UUID identity : identities) {
+			assertThat(kratos.activeSessions(identity)).isZero();
+			assertThat(kratos.revocationCalls(identity)).as("revocation calls for %s", identity).hasSize(1);
+		}
+	}
+
+	private long applied(List<EventEnvelope> events) {
+		return this.jdbc.sql("SELECT count(*) FROM processed_events WHERE event_id IN (:ids)")
+			.param("ids", events.stream().map(EventEnvelope::id).toList())
+			.query(Long.class)
+			.single();
+	}
+
+}
