@@ -1,34 +1,19 @@
 package io.kratossync.local;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import io.kratossync.testing.KratosStub;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,11 +35,11 @@ public final class LocalStack {
 
 	private final Path home = Path.of(setting("KRATOS_SYNC_HOME", ".local")).toAbsolutePath();
 
-	private final List<Process> services = new ArrayList<>();
+	private final Map<Integer, ServiceProcess> services = new LinkedHashMap<>();
 
 	private EmbeddedPostgres postgres;
 
-	private KafkaRaftServer kafka;
+	private KafkaBroker kafka;
 
 	private KratosStub kratosStub;
 
@@ -99,8 +84,7 @@ public final class LocalStack {
 				Map.of("SYNC_WORKER_PORT", Integer.toString(workerPort), "DATABASE_URL", jdbcUrl, "DATABASE_USER",
 						"postgres", "DATABASE_PASSWORD", "postgres", "KRATOS_ADMIN_URL", kratosAdmin,
 						"KRATOS_PUBLIC_URL", kratosPublic));
-		awaitReady("hook-ingest", ingestPort);
-		awaitReady("sync-worker", workerPort);
+		this.services.forEach((port, service) -> service.awaitReady(port, Duration.ofSeconds(120)));
 
 		PrintStream out = System.out;
 		out.println();
@@ -135,127 +119,29 @@ public final class LocalStack {
 	}
 
 	private String startKafka(int port) throws IOException {
-		Path logDir = this.home.resolve("kafka");
-		Files.createDirectories(logDir);
-		int controllerPort = port("KAFKA_CONTROLLER_PORT", 9093);
-		Properties props = new Properties();
-		props.put("process.roles", "broker,controller");
-		props.put("node.id", "1");
-		props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-		props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-		props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
-		props.put("controller.listener.names", "CONTROLLER");
-		props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-		props.put("inter.broker.listener.name", "PLAINTEXT");
-		props.put("log.dirs", logDir.toString());
-		props.put("offsets.topic.replication.factor", "1");
-		props.put("transaction.state.log.replication.factor", "1");
-		props.put("transaction.state.log.min.isr", "1");
-		props.put("group.initial.rebalance.delay.ms", "0");
-		props.put("auto.create.topics.enable", "false");
-		Path propsFile = this.home.resolve("kafka-server.properties");
-		try (var writer = Files.newBufferedWriter(propsFile)) {
-			props.store(writer, "written by the kratos-sync local stack");
-		}
-		if (!Files.exists(logDir.resolve("meta.properties"))) {
-			int rc = StorageTool.execute(new String[] { "format", "-t", Uuid.randomUuid().toString(), "-c",
-					propsFile.toString(), "--ignore-formatted" }, System.out);
-			if (rc != 0) {
-				throw new IllegalStateException("formatting Kafka's log directory failed with " + rc);
-			}
-		}
-		this.kafka = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
-		this.kafka.startup();
-		return "127.0.0.1:" + port;
+		this.kafka = new KafkaBroker(this.home.resolve("kafka"), port, port("KAFKA_CONTROLLER_PORT", 9093));
+		this.kafka.start();
+		return this.kafka.bootstrapServers();
 	}
 
 	private void startService(String name, int port, Map<String, String> common, Map<String, String> own)
 			throws IOException {
-		Path jar = findJar(name);
-		ProcessBuilder builder = new ProcessBuilder(javaExecutable(), "-Xmx" + setting("SERVICE_HEAP", "256m"),
-				"-XX:+UseSerialGC", "-Xss512k", "-jar", jar.toString());
-		builder.environment().putAll(common);
-		builder.environment().putAll(own);
-		builder.redirectErrorStream(true);
-		Process process = builder.start();
-		this.services.add(process);
-		Thread pump = new Thread(() -> prefix(name, process), name + "-log");
-		pump.setDaemon(true);
-		pump.start();
-		log.info("Started {} (pid {}) from {}, port {}", name, process.pid(), jar, port);
-	}
-
-	private static void prefix(String name, Process process) {
-		try (BufferedReader reader = new BufferedReader(
-				new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-			String line;
-			while ((line = reader.readLine()) != null) {
-				System.out.println("[" + name + "] " + line);
-			}
-		}
-		catch (IOException ex) {
-			// the process ended
-		}
-	}
-
-	private void awaitReady(String name, int port) throws InterruptedException {
-		HttpClient http = HttpClient.newHttpClient();
-		HttpRequest request = HttpRequest
-			.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
-			.timeout(Duration.ofSeconds(2))
-			.build();
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-		while (System.nanoTime() < deadline) {
-			try {
-				if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-					return;
-				}
-			}
-			catch (IOException ex) {
-				// not listening yet
-			}
-			if (this.services.stream().anyMatch((p) -> !p.isAlive())) {
-				throw new IllegalStateException(name + " exited during start-up; see its log lines above");
-			}
-			TimeUnit.MILLISECONDS.sleep(250);
-		}
-		throw new IllegalStateException(name + " was not ready within 120 s");
-	}
-
-	private Path findJar(String service) throws IOException {
-		Path target = Path.of(service, "target");
-		try (Stream<Path> files = Files.list(target)) {
-			return files.filter((p) -> p.getFileName().toString().endsWith("-exec.jar"))
-				.findFirst()
-				.orElseThrow(() -> new IllegalStateException("no " + service + " jar in " + target.toAbsolutePath()
-						+ ": build first (./mvnw -DskipTests package)"));
-		}
-		catch (java.nio.file.NoSuchFileException ex) {
-			throw new IllegalStateException(
-					"run from the repository root after ./mvnw -DskipTests package (" + target + " is missing)");
-		}
+		Path jar = ServiceProcess.jar(Path.of("").toAbsolutePath(), name);
+		Map<String, String> env = new HashMap<>(common);
+		env.putAll(own);
+		ServiceProcess service = ServiceProcess.start(name, jar, env, setting("SERVICE_HEAP", "256m"),
+				(line) -> System.out.println("[" + name + "] " + line));
+		this.services.put(port, service);
+		log.info("Started {} (pid {}) from {}, port {}", name, service.pid(), jar, port);
 	}
 
 	private void stop() {
-		for (Process process : this.services) {
-			process.destroy();
-		}
-		for (Process process : this.services) {
-			try {
-				if (!process.waitFor(30, TimeUnit.SECONDS)) {
-					process.destroyForcibly();
-				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
+		this.services.values().forEach(ServiceProcess::stop);
 		if (this.kratosStub != null) {
 			this.kratosStub.close();
 		}
 		if (this.kafka != null) {
-			this.kafka.shutdown();
-			this.kafka.awaitShutdown();
+			this.kafka.stop();
 		}
 		if (this.postgres != null) {
 			try {
@@ -266,10 +152,6 @@ public final class LocalStack {
 			}
 		}
 		System.out.println("kratos-sync local stack stopped.");
-	}
-
-	private static String javaExecutable() {
-		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
 	}
 
 	private int port(String name, int fallback) {

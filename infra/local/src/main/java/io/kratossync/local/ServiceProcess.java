@@ -1,0 +1,175 @@
+package io.kratossync.local;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * One kratos-sync service (hook-ingest or sync-worker) running from its jar in a process of its own, exactly as
+ * in production: its memory is its own, and it can be stopped gracefully or killed.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+	private final String name;
+
+	private final Process process;
+
+	private ServiceProcess(String name, Process process) {
+		this.name = name;
+		this.process = process;
+	}
+
+	/**
+	 * Starts a service.
+	 * @param name the service name, e.g. {@code sync-worker}
+	 * @param jar its executable jar
+	 * @param env its environment (added to this process's)
+	 * @param heap the maximum heap, e.g. {@code 256m}
+	 * @param lines where each line of its output goes
+	 * @return the running service
+	 * @throws IOException if it cannot be started
+	 */
+	public static ServiceProcess start(String name, Path jar, Map<String, String> env, String heap,
+			Consumer<String> lines) throws IOException {
+		ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Xmx" + heap, "-XX:+UseSerialGC", "-Xss512k", "-jar", jar.toString());
+		builder.environment().putAll(env);
+		builder.redirectErrorStream(true);
+		Process process = builder.start();
+		Thread pump = new Thread(() -> {
+			try (BufferedReader reader = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+				String line;
+				while ((line = reader.readLine()) != null) {
+					lines.accept(line);
+				}
+			}
+			catch (IOException ex) {
+				// the process ended
+			}
+		}, name + "-output");
+		pump.setDaemon(true);
+		pump.start();
+		return new ServiceProcess(name, process);
+	}
+
+	/**
+	 * The executable jar of a module, as {@code ./mvnw package} leaves it.
+	 * @param repositoryRoot the repository root
+	 * @param module {@code hook-ingest} or {@code sync-worker}
+	 * @return the jar
+	 */
+	public static Path jar(Path repositoryRoot, String module) {
+		Path target = repositoryRoot.resolve(module).resolve("target");
+		try (Stream<Path> files = Files.list(target)) {
+			return files.filter((p) -> p.getFileName().toString().endsWith("-exec.jar"))
+				.findFirst()
+				.orElseThrow(() -> new IllegalStateException(
+						"no " + module + " jar in " + target + ": build first (./mvnw -DskipTests package)"));
+		}
+		catch (NoSuchFileException ex) {
+			throw new IllegalStateException(target + " is missing: build first (./mvnw -DskipTests package)");
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Waits until the service reports itself ready.
+	 * @param port its HTTP port
+	 * @param timeout how long to wait
+	 */
+	public void awaitReady(int port, Duration timeout) {
+		HttpClient http = HttpClient.newHttpClient();
+		HttpRequest request = HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+			.timeout(Duration.ofSeconds(2))
+			.build();
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (!this.process.isAlive()) {
+				throw new IllegalStateException(this.name + " exited during start-up; see its output");
+			}
+			try {
+				if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+					return;
+				}
+				TimeUnit.MILLISECONDS.sleep(200);
+			}
+			catch (IOException ex) {
+				// not listening yet
+				pause();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+		}
+		throw new IllegalStateException(this.name + " was not ready within " + timeout);
+	}
+
+	private static void pause() {
+		try {
+			TimeUnit.MILLISECONDS.sleep(200);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** @return the process id */
+	public long pid() {
+		return this.process.pid();
+	}
+
+	/** @return whether it runs */
+	public boolean isAlive() {
+		return this.process.isAlive();
+	}
+
+	/** Kills the process at once (SIGKILL): no shutdown hook, no commit, nothing flushed. */
+	public void kill() {
+		this.process.destroyForcibly();
+		waitFor(Duration.ofSeconds(30));
+	}
+
+	/** Stops the service gracefully (SIGTERM), killing it if it has not stopped within 30 s. */
+	public void stop() {
+		this.process.destroy();
+		if (!waitFor(Duration.ofSeconds(30))) {
+			kill();
+		}
+	}
+
+	private boolean waitFor(Duration timeout) {
+		try {
+			return this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	@Override
+	public void close() {
+		if (this.process.isAlive()) {
+			stop();
+		}
+	}
+
+}

@@ -1,0 +1,232 @@
+package io.kratossync.local;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.kratossync.events.EventEnvelope;
+import io.kratossync.events.IdentityId;
+import io.kratossync.events.LoggedIn;
+import io.kratossync.events.Topics;
+import io.kratossync.ingest.HookIngestApplication;
+import io.kratossync.testing.Fixtures;
+import io.kratossync.testing.KratosStub;
+import io.kratossync.testing.Postgres;
+import io.kratossync.worker.SyncWorkerApplication;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Faults of whole processes: the worker process killed with SIGKILL in the middle of a stream, and the Kafka
+ * broker stopped and started again while webhooks arrive. Nothing acknowledged is lost; nothing is applied twice.
+ */
+class FaultInjectionIntegrationTests {
+
+	private static final Logger log = LoggerFactory.getLogger(FaultInjectionIntegrationTests.class);
+
+	private static final int EVENTS = 1500;
+
+	private static final Path REPOSITORY = Path.of("..", "..").toAbsolutePath().normalize();
+
+	private KafkaBroker kafka;
+
+	private KratosStub kratos;
+
+	private String database;
+
+	private JdbcClient jdbc;
+
+	@BeforeEach
+	void start() throws IOException {
+		this.kafka = new KafkaBroker(Files.createTempDirectory("kafka-faults").resolve("data"), freePort(), freePort());
+		this.kafka.start();
+		this.kratos = KratosStub.start();
+		this.database = Postgres.freshDatabase();
+		this.jdbc = JdbcClient.create(new DriverManagerDataSource(this.database, "postgres", "postgres"));
+	}
+
+	@AfterEach
+	void stop() {
+		this.kratos.close();
+		this.kafka.close();
+	}
+
+	@Test
+	void aWorkerKilledMidStreamAndRestartedAppliesEveryEventOnce() throws IOException {
+		int port = freePort();
+		ServiceProcess worker = startWorker(port);
+		List<EventEnvelope> events = new ArrayList<>();
+		for (int i = 0; i < EVENTS; i++) {
+			events.add(new EventEnvelope(UUID.randomUUID(), "/test", Instant.now(), new LoggedIn(
+					new IdentityId(UUID.randomUUID()), Instant.parse("2026-07-01T00:00:00Z").plusSeconds(i), "password",
+					null, "aal1")));
+		}
+		publish(events);
+
+		await().atMost(Duration.ofSeconds(120)).until(() -> processed() >= 300);
+		worker.kill();
+		long atKill = processed();
+		assertThat(atKill).as("killed mid-stream").isLessThan(EVENTS);
+		log.info("Killed the worker (SIGKILL) after {} of {} events", atKill, EVENTS);
+
+		try (ServiceProcess restarted = startWorker(port)) {
+			await().atMost(Duration.ofSeconds(180)).until(() -> processed() == EVENTS);
+		}
+		assertThat(this.jdbc.sql("SELECT count(*) FROM user_settings").query(Long.class).single()).isEqualTo(EVENTS);
+		for (EventEnvelope event : events) {
+			LoggedIn login = (LoggedIn) event.data();
+			assertThat(this.jdbc.sql("SELECT last_login_at FROM user_settings WHERE identity_id = ?")
+				.param(login.identityId().value())
+				.query(java.time.OffsetDateTime.class)
+				.single()
+				.toInstant()).isEqualTo(login.loggedInAt());
+		}
+	}
+
+	@Test
+	void aBrokerRestartWhileWebhooksArriveLosesNothingAcknowledged() throws Exception {
+		try (ConfigurableApplicationContext ingest = HookIngestApplication.application()
+			.run("--server.port=0", "--spring.kafka.bootstrap-servers=" + this.kafka.bootstrapServers(),
+					"--kratos-sync.ingest.webhook-auth.api-keys=" + RunningStack.WEBHOOK_KEY,
+					"--kratos-sync.ingest.admin-auth.api-keys=" + RunningStack.ADMIN_KEY,
+					"--kratos-sync.ingest.topic-partitions=3");
+				ConfigurableApplicationContext worker = SyncWorkerApplication.application()
+					.run("--server.port=0", "--spring.kafka.bootstrap-servers=" + this.kafka.bootstrapServers(),
+							"--spring.datasource.url=" + this.database, "--spring.datasource.username=postgres",
+							"--spring.datasource.password=postgres",
+							"--kratos-sync.worker.kratos.admin-url=" + this.kratos.url(),
+							"--kratos-sync.worker.kratos.public-url=" + this.kratos.url(),
+							"--kratos-sync.worker.topic-partitions=3")) {
+			String url = "http://127.0.0.1:" + ingest.getEnvironment().getProperty("local.server.port")
+					+ "/hooks/kratos/login/password";
+			Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+			AtomicInteger refused = new AtomicInteger();
+			AtomicInteger sent = new AtomicInteger();
+			String template = Fixtures.text("kratos/login-after.ctx.json");
+			Thread sender = new Thread(() -> {
+				for (int i = 0; i < 400; i++) {
+					String triggerId = UUID.randomUUID().toString();
+					String body = template.replace("3a5293f1-f4d6-49f4-b34f-6da62c360604", UUID.randomUUID().toString());
+					HttpResponse<String> response = post(url, triggerId, body);
+					if (response.statusCode() == 202) {
+						acknowledged.add(triggerId);
+					}
+					else {
+						assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+						refused.incrementAndGet();
+					}
+					sent.incrementAndGet();
+				}
+			}, "webhook-sender");
+			sender.start();
+
+			await().atMost(Duration.ofSeconds(60)).until(() -> sent.get() >= 100);
+			this.kafka.stop();
+			log.info("Stopped the broker after {} webhooks", sent.get());
+			await().atMost(Duration.ofSeconds(60)).until(() -> refused.get() >= 2);
+			this.kafka.start();
+			log.info("Started the broker again after {} webhooks, {} refused", sent.get(), refused.get());
+			await().atMost(Duration.ofSeconds(180)).until(() -> !sender.isAlive());
+
+			assertThat(refused.get()).as("webhooks answered 503 while the broker was down").isPositive();
+			assertThat(acknowledged.size() + refused.get()).isEqualTo(400);
+			await().atMost(Duration.ofSeconds(120)).until(() -> appliedOf(acknowledged) == acknowledged.size());
+			log.info("Broker restart: {} acknowledged, {} answered 503, {} acknowledged events applied",
+					acknowledged.size(), refused.get(), appliedOf(acknowledged));
+		}
+	}
+
+	private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+
+	private static HttpResponse<String> post(String url, String triggerId, String body) {
+		try {
+			return HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+				.header("Content-Type", "application/json")
+				.header("X-Webhook-Key", RunningStack.WEBHOOK_KEY)
+				.header("Ory-Webhook-Trigger-ID", triggerId)
+				.timeout(Duration.ofSeconds(30))
+				.POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private long appliedOf(Set<String> eventIds) {
+		List<UUID> ids = eventIds.stream().map(UUID::fromString).toList();
+		return this.jdbc.sql("SELECT count(*) FROM processed_events WHERE event_id IN (:ids)")
+			.param("ids", ids)
+			.query(Long.class)
+			.single();
+	}
+
+	private ServiceProcess startWorker(int port) throws IOException {
+		Map<String, String> env = new HashMap<>();
+		env.put("SYNC_WORKER_PORT", Integer.toString(port));
+		env.put("KAFKA_BOOTSTRAP_SERVERS", this.kafka.bootstrapServers());
+		env.put("TOPIC_PARTITIONS", "3");
+		env.put("DATABASE_URL", this.database);
+		env.put("DATABASE_USER", "postgres");
+		env.put("DATABASE_PASSWORD", "postgres");
+		env.put("KRATOS_ADMIN_URL", this.kratos.url());
+		env.put("KRATOS_PUBLIC_URL", this.kratos.url());
+		ServiceProcess worker = ServiceProcess.start("sync-worker", ServiceProcess.jar(REPOSITORY, "sync-worker"), env,
+				"256m", (line) -> {
+				});
+		worker.awaitReady(port, Duration.ofSeconds(120));
+		return worker;
+	}
+
+	private long processed() {
+		return this.jdbc.sql("SELECT count(*) FROM processed_events").query(Long.class).single();
+	}
+
+	private void publish(List<EventEnvelope> events) {
+		Map<String, Object> props = new HashMap<>();
+		props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.kafka.bootstrapServers());
+		props.put(ProducerConfig.ACKS_CONFIG, "all");
+		try (KafkaProducer<String, EventEnvelope> producer = new KafkaProducer<>(props,
+				Topics.IDENTITY_EVENTS.keySerde().serializer(), Topics.IDENTITY_EVENTS.valueSerde().serializer())) {
+			for (EventEnvelope event : events) {
+				producer.send(new ProducerRecord<>(Topics.IDENTITY_EVENTS.name(), event.subject().toString(), event));
+			}
+		}
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+}
