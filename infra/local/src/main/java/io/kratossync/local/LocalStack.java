@@ -44,6 +44,10 @@ public final class LocalStack {
 	private KratosStub kratosStub;
 
 	public static void main(String[] args) throws Exception {
+		if (args.length > 0 && args[0].equals("soak")) {
+			Soak.main(args);
+			return;
+		}
 		LocalStack stack = new LocalStack();
 		Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "local-stack-stop"));
 		try {

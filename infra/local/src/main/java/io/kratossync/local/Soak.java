@@ -1,0 +1,413 @@
+package io.kratossync.local;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.kratossync.testing.KratosStub;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * A bounded soak run on this machine only (loopback): many webhooks, duplicates of the same trigger id mixed in,
+ * and faults along the way (the worker killed with SIGKILL and restarted, the broker restarted, Kratos failing),
+ * then an account of what was acknowledged, applied, suppressed, lost or doubled. Senders behave as Kratos does:
+ * up to three attempts per webhook with the same trigger id, waiting 1 s and 2 s.
+ */
+public final class Soak {
+
+	private static final Logger log = LoggerFactory.getLogger(Soak.class);
+
+	private static final Pattern EVENT_ID = Pattern.compile("\"event_id\":\"([0-9a-f-]{36})\"");
+
+	private static final String WEBHOOK_KEY = "soak-webhook-key";
+
+	private static final String ADMIN_KEY = "soak-admin-key";
+
+	private final int webhooks = Integer.parseInt(env("SOAK_WEBHOOKS", "100000"));
+
+	private final int concurrency = Integer.parseInt(env("SOAK_CONCURRENCY", "16"));
+
+	private final int duplicatePercent = Integer.parseInt(env("SOAK_DUPLICATE_PERCENT", "10"));
+
+	private final int requirementPercent = Integer.parseInt(env("SOAK_REQUIREMENT_PERCENT", "2"));
+
+	private final Path home;
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private final Set<UUID> acknowledged = ConcurrentHashMap.newKeySet();
+
+	private final Set<UUID> requirements = ConcurrentHashMap.newKeySet();
+
+	private final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+
+	private final AtomicLong requests = new AtomicLong();
+
+	private final AtomicLong duplicateDeliveries = new AtomicLong();
+
+	private final AtomicLong refusedForGood = new AtomicLong();
+
+	private final List<Sent> sentForDuplicates = new ArrayList<>();
+
+	private KafkaBroker kafka;
+
+	private KratosStub kratos;
+
+	private ServiceProcess ingest;
+
+	private ServiceProcess worker;
+
+	private int ingestPort;
+
+	private int workerPort;
+
+	private Map<String, String> ingestEnv;
+
+	private Map<String, String> workerEnv;
+
+	private record Sent(String path, String key, String triggerId, String body) {
+	}
+
+	private Soak() throws IOException {
+		this.home = Files.createTempDirectory("kratos-sync-soak");
+	}
+
+	public static void main(String[] args) throws Exception {
+		new Soak().run();
+		System.exit(0);
+	}
+
+	private void run() throws Exception {
+		Instant started = Instant.now();
+		log.info("Soak: {} webhooks, {} senders, {}% duplicates, {}% password-change requirements; work dir {}",
+				this.webhooks, this.concurrency, this.duplicatePercent, this.requirementPercent, this.home);
+		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(this.home.resolve("postgres")).start()) {
+			try (Connection connection = postgres.getPostgresDatabase().getConnection();
+					Statement statement = connection.createStatement()) {
+				statement.execute("CREATE DATABASE kratos_sync");
+			}
+			String jdbcUrl = postgres.getJdbcUrl("postgres", "kratos_sync");
+			this.kafka = new KafkaBroker(this.home.resolve("kafka"), freePort(), freePort());
+			this.kafka.start();
+			this.kratos = KratosStub.start();
+			this.ingestPort = freePort();
+			this.workerPort = freePort();
+			this.ingestEnv = Map.of("HOOK_INGEST_PORT", Integer.toString(this.ingestPort), "KAFKA_BOOTSTRAP_SERVERS",
+					this.kafka.bootstrapServers(), "WEBHOOK_API_KEYS", WEBHOOK_KEY, "ADMIN_API_KEYS", ADMIN_KEY);
+			this.workerEnv = Map.of("SYNC_WORKER_PORT", Integer.toString(this.workerPort), "KAFKA_BOOTSTRAP_SERVERS",
+					this.kafka.bootstrapServers(), "DATABASE_URL", jdbcUrl, "DATABASE_USER", "postgres",
+					"DATABASE_PASSWORD", "postgres", "KRATOS_ADMIN_URL", this.kratos.url(), "KRATOS_PUBLIC_URL",
+					this.kratos.url(), "WORKER_CONCURRENCY", "3", "OUTBOX_MAX_BACKOFF", "5s", "KRATOS_BREAKER_OPEN_FOR", "5s");
+			this.ingest = startService("hook-ingest", this.ingestPort, this.ingestEnv);
+			this.worker = startService("sync-worker", this.workerPort, this.workerEnv);
+			try {
+				Instant loadStarted = Instant.now();
+				send();
+				Duration load = Duration.between(loadStarted, Instant.now());
+				JdbcClient jdbc = JdbcClient.create(new DriverManagerDataSource(jdbcUrl, "postgres", "postgres"));
+				drain(jdbc);
+				report(jdbc, load, Duration.between(started, Instant.now()));
+			}
+			finally {
+				this.ingest.stop();
+				this.worker.stop();
+				this.kratos.close();
+				this.kafka.stop();
+			}
+		}
+	}
+
+	private void send() throws InterruptedException {
+		ExecutorService senders = Executors.newFixedThreadPool(this.concurrency);
+		AtomicInteger next = new AtomicInteger();
+		int[] faultsAt = { this.webhooks / 5, 2 * this.webhooks / 5, 3 * this.webhooks / 5, 4 * this.webhooks / 5 };
+		AtomicInteger fault = new AtomicInteger();
+		for (int t = 0; t < this.concurrency; t++) {
+			senders.execute(() -> {
+				int i;
+				while ((i = next.getAndIncrement()) < this.webhooks) {
+					sendOne();
+					if (i % 10_000 == 0 && i > 0) {
+						log.info("Sent {} of {} webhooks", i, this.webhooks);
+					}
+				}
+			});
+		}
+		Thread faults = new Thread(() -> {
+			while (fault.get() < faultsAt.length) {
+				int f = fault.get();
+				if (next.get() >= faultsAt[f]) {
+					inject(f);
+					fault.incrementAndGet();
+				}
+				else {
+					pause(Duration.ofMillis(100));
+				}
+			}
+		}, "soak-faults");
+		faults.start();
+		senders.shutdown();
+		senders.awaitTermination(2, TimeUnit.HOURS);
+		faults.join();
+	}
+
+	private void inject(int fault) {
+		try {
+			switch (fault) {
+				case 0, 3 -> {
+					log.info("FAULT: killing sync-worker (SIGKILL) and starting it again");
+					this.worker.kill();
+					this.worker = startService("sync-worker", this.workerPort, this.workerEnv);
+				}
+				case 1 -> {
+					log.info("FAULT: stopping the Kafka broker for 5 s");
+					this.kafka.stop();
+					pause(Duration.ofSeconds(5));
+					this.kafka.start();
+					log.info("FAULT: Kafka broker started again");
+				}
+				default -> {
+					log.info("FAULT: Kratos refuses connections for 5 s, then answers 500 to the next 20 admin calls");
+					this.kratos.refuseConnections();
+					pause(Duration.ofSeconds(5));
+					this.kratos.failNext(20, 500, Duration.ZERO);
+					this.kratos.acceptConnections();
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("fault injection failed", ex);
+		}
+	}
+
+	private void sendOne() {
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		int dice = random.nextInt(100);
+		Sent duplicate = null;
+		if (dice < this.duplicatePercent) {
+			synchronized (this.sentForDuplicates) {
+				if (!this.sentForDuplicates.isEmpty()) {
+					duplicate = this.sentForDuplicates.get(random.nextInt(this.sentForDuplicates.size()));
+				}
+			}
+		}
+		Sent sent;
+		boolean requirement = false;
+		if (duplicate != null) {
+			sent = duplicate;
+		}
+		else if (dice >= 100 - this.requirementPercent) {
+			UUID identity = UUID.randomUUID();
+			this.kratos.createSession(identity);
+			sent = new Sent("/admin/identities/" + identity + "/password-change-required", ADMIN_KEY,
+					UUID.randomUUID().toString(), "{\"reason\":\"soak\"}");
+			requirement = true;
+		}
+		else {
+			sent = new Sent("/hooks/kratos/login/password", WEBHOOK_KEY, UUID.randomUUID().toString(),
+					"{\"identity\":{\"id\":\"" + UUID.randomUUID() + "\"},\"flow\":{\"id\":\"" + UUID.randomUUID()
+							+ "\",\"type\":\"browser\"},\"session\":{\"aal\":\"aal1\",\"authenticated_at\":\""
+							+ Instant.now() + "\"}}");
+		}
+		UUID eventId = deliver(sent);
+		if (eventId == null) {
+			this.refusedForGood.incrementAndGet();
+			return;
+		}
+		if (!this.acknowledged.add(eventId)) {
+			this.duplicateDeliveries.incrementAndGet();
+		}
+		if (requirement) {
+			this.requirements.add(eventId);
+		}
+		if (duplicate == null && random.nextInt(20) == 0) {
+			synchronized (this.sentForDuplicates) {
+				if (this.sentForDuplicates.size() < 10_000) {
+					this.sentForDuplicates.add(sent);
+				}
+			}
+		}
+	}
+
+	/** Delivers as Kratos does: up to three attempts, waits of 1 s and 2 s, the same trigger id each time. */
+	private UUID deliver(Sent sent) {
+		boolean admin = sent.path().startsWith("/admin/");
+		for (int attempt = 0; attempt < 3; attempt++) {
+			if (attempt > 0) {
+				pause(Duration.ofSeconds(attempt));
+			}
+			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.ingestPort + sent.path()))
+				.timeout(Duration.ofSeconds(30))
+				.header("Content-Type", "application/json")
+				.header(admin ? "X-Admin-Key" : "X-Webhook-Key", sent.key())
+				.header(admin ? "Idempotency-Key" : "Ory-Webhook-Trigger-ID", sent.triggerId())
+				.POST(HttpRequest.BodyPublishers.ofString(sent.body()));
+			this.requests.incrementAndGet();
+			try {
+				HttpResponse<String> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+				this.statuses.computeIfAbsent(response.statusCode(), (s) -> new AtomicInteger()).incrementAndGet();
+				if (response.statusCode() == 202) {
+					Matcher matcher = EVENT_ID.matcher(response.body());
+					if (matcher.find()) {
+						return UUID.fromString(matcher.group(1));
+					}
+				}
+				if (response.statusCode() < 500 && response.statusCode() != 429) {
+					return null;
+				}
+			}
+			catch (IOException ex) {
+				this.statuses.computeIfAbsent(-1, (s) -> new AtomicInteger()).incrementAndGet();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return null;
+			}
+		}
+		return null;
+	}
+
+	private void drain(JdbcClient jdbc) {
+		log.info("Load done; waiting for the worker to apply every acknowledged event and run every revocation");
+		long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+		long last = -1;
+		while (System.nanoTime() < deadline) {
+			long applied = jdbc.sql("SELECT count(*) FROM processed_events").query(Long.class).single();
+			long pending = jdbc.sql("SELECT count(*) FROM kratos_actions WHERE status = 'pending'").query(Long.class).single();
+			if (applied >= this.acknowledged.size() && pending == 0) {
+				return;
+			}
+			if (applied != last) {
+				log.info("Applied {} of {} acknowledged events, {} revocations pending", applied, this.acknowledged.size(),
+						pending);
+				last = applied;
+			}
+			pause(Duration.ofSeconds(2));
+		}
+		log.warn("Gave up waiting after 30 minutes");
+	}
+
+	private void report(JdbcClient jdbc, Duration load, Duration total) throws IOException {
+		List<UUID> acked = List.copyOf(this.acknowledged);
+		long applied = 0;
+		for (int i = 0; i < acked.size(); i += 5000) {
+			applied += jdbc.sql("SELECT count(*) FROM processed_events WHERE event_id IN (:ids)")
+				.param("ids", acked.subList(i, Math.min(acked.size(), i + 5000)))
+				.query(Long.class)
+				.single();
+		}
+		long inboxRows = jdbc.sql("SELECT count(*) FROM processed_events").query(Long.class).single();
+		long distinctInbox = jdbc.sql("SELECT count(DISTINCT event_id) FROM processed_events").query(Long.class).single();
+		long records = io.kratossync.local.TopicCounts.records(this.kafka.bootstrapServers());
+		long revocationsDone = jdbc.sql("SELECT count(*) FROM kratos_actions WHERE status = 'done'").query(Long.class).single();
+		long revocationsFailed = jdbc.sql("SELECT count(*) FROM kratos_actions WHERE status = 'failed'").query(Long.class).single();
+		List<KratosStub.Call> calls = this.kratos.calls();
+		long deleteCalls = calls.stream().filter((c) -> c.method().equals("DELETE")).count();
+		Map<String, Long> deletions = new HashMap<>();
+		calls.stream()
+			.filter((c) -> c.method().equals("DELETE") && c.status() == 204 && !c.injected())
+			.forEach((c) -> deletions.merge(c.path(), 1L, Long::sum));
+		long doubleRevocations = deletions.values().stream().filter((n) -> n > 1).count();
+
+		Map<String, Object> summary = new LinkedHashMap<>();
+		summary.put("webhooks (incl. admin requests)", this.webhooks);
+		summary.put("HTTP requests (incl. Kratos-style retries)", this.requests.get());
+		summary.put("answers by status", new java.util.TreeMap<>(this.statuses));
+		summary.put("webhooks acknowledged (distinct events)", acked.size());
+		summary.put("duplicate deliveries acknowledged", this.duplicateDeliveries.get());
+		summary.put("refused after 3 attempts (never acknowledged)", this.refusedForGood.get());
+		summary.put("records on the topic", records);
+		summary.put("events applied", applied);
+		summary.put("duplicates suppressed (records - events applied)", records - inboxRows);
+		summary.put("LOST (acknowledged, not applied)", acked.size() - applied);
+		summary.put("APPLIED TWICE", (inboxRows - distinctInbox) + doubleRevocations);
+		summary.put("Kratos revocations required", this.requirements.size());
+		summary.put("Kratos revocations done / failed", revocationsDone + " / " + revocationsFailed);
+		summary.put("Kratos DELETE calls made (incl. failed attempts)", deleteCalls);
+		summary.put("identities whose sessions were deleted", deletions.size());
+		summary.put("load time / total time", load.toSeconds() + " s / " + total.toSeconds() + " s");
+		summary.put("webhooks per second (load)", String.format("%.0f", this.webhooks / Math.max(1.0, load.toMillis() / 1000.0)));
+
+		PrintStream out = System.out;
+		out.println();
+		out.println("kratos-sync soak summary");
+		summary.forEach((k, v) -> out.printf("  %-52s %s%n", k, v));
+		Path json = this.home.resolve("soak-summary.json");
+		try (PrintWriter writer = new PrintWriter(Files.newBufferedWriter(json))) {
+			writer.println(new tools.jackson.databind.json.JsonMapper().writerWithDefaultPrettyPrinter()
+				.writeValueAsString(summary));
+		}
+		out.println("  (also in " + json + ")");
+		boolean ok = acked.size() == applied && (inboxRows - distinctInbox) + doubleRevocations == 0
+				&& revocationsDone == this.requirements.size();
+		out.println(ok ? "RESULT: nothing lost, nothing applied twice, every required revocation done"
+				: "RESULT: FAILED");
+		if (!ok) {
+			System.exit(1);
+		}
+	}
+
+	private ServiceProcess startService(String name, int port, Map<String, String> env) throws IOException {
+		Path logFile = this.home.resolve(name + ".log");
+		PrintWriter writer = new PrintWriter(Files.newBufferedWriter(logFile, java.nio.file.StandardOpenOption.CREATE,
+				java.nio.file.StandardOpenOption.APPEND), true);
+		ServiceProcess service = ServiceProcess.start(name, ServiceProcess.jar(Path.of("").toAbsolutePath(), name),
+				env, "256m", writer::println);
+		service.awaitReady(port, Duration.ofSeconds(120));
+		log.info("{} ready (pid {}), log in {}", name, service.pid(), logFile);
+		return service;
+	}
+
+	private static void pause(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	private static String env(String name, String fallback) {
+		String value = System.getenv(name);
+		return (value == null || value.isBlank()) ? fallback : value;
+	}
+
+}
