@@ -16,11 +16,9 @@ import io.kratossync.events.EventEnvelope;
 import io.kratossync.events.IdentityId;
 import io.kratossync.events.LoggedIn;
 import io.kratossync.events.Topics;
+import io.kratossync.testing.EventProducer;
 import io.kratossync.testing.RestartablePostgres;
 import io.kratossync.testing.TopicProbe;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -135,15 +133,7 @@ class DatabaseOutageIntegrationTests {
 	}
 
 	private void publish(List<EventEnvelope> events) {
-		Map<String, Object> props = new HashMap<>();
-		props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers);
-		props.put(ProducerConfig.ACKS_CONFIG, "all");
-		try (KafkaProducer<String, EventEnvelope> producer = new KafkaProducer<>(props,
-				Topics.IDENTITY_EVENTS.keySerde().serializer(), Topics.IDENTITY_EVENTS.valueSerde().serializer())) {
-			for (EventEnvelope event : events) {
-				producer.send(new ProducerRecord<>(Topics.IDENTITY_EVENTS.name(), event.subject().toString(), event));
-			}
-		}
+		EventProducer.publish(this.bootstrapServers, events);
 	}
 
 }

@@ -2,17 +2,16 @@ package io.kratossync.worker;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import io.kratossync.events.EventEnvelope;
 import io.kratossync.events.IdentityEvent;
 import io.kratossync.events.Topics;
+import io.kratossync.testing.EventProducer;
 import io.kratossync.testing.KratosStub;
 import io.kratossync.testing.Postgres;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,16 +86,7 @@ public abstract class WorkerIntegrationTestSupport {
 	 * @param events the events
 	 */
 	protected void publish(EventEnvelope... events) {
-		Map<String, Object> props = new HashMap<>();
-		props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers);
-		props.put(ProducerConfig.ACKS_CONFIG, "all");
-		try (KafkaProducer<String, EventEnvelope> producer = new KafkaProducer<>(props,
-				Topics.IDENTITY_EVENTS.keySerde().serializer(), Topics.IDENTITY_EVENTS.valueSerde().serializer())) {
-			for (EventEnvelope event : events) {
-				producer.send(new ProducerRecord<>(Topics.IDENTITY_EVENTS.name(), event.subject().toString(), event));
-			}
-			producer.flush();
-		}
+		EventProducer.publish(this.bootstrapServers, List.of(events));
 	}
 
 	protected static EventEnvelope envelope(IdentityEvent event) {

@@ -2,12 +2,10 @@ package io.kratossync.ingest.publish;
 
 import io.kratossync.events.Topics;
 import io.kratossync.ingest.system.IngestProperties;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.TopicBuilder;
 
 /**
  * Creates the event topic when it does not exist yet (on when {@code spring.kafka.admin.auto-create} is true).
@@ -18,10 +16,7 @@ class TopicConfiguration {
 
 	@Bean
 	NewTopic identityEventsTopic(IngestProperties properties) {
-		return TopicBuilder.name(Topics.IDENTITY_EVENTS.name())
-			.partitions(properties.topicPartitions())
-			.config(TopicConfig.RETENTION_MS_CONFIG, "-1")
-			.build();
+		return Topics.IDENTITY_EVENTS.toNewTopic(properties.topicPartitions());
 	}
 
 }

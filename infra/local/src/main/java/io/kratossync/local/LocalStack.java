@@ -48,6 +48,10 @@ public final class LocalStack {
 			Soak.main(args);
 			return;
 		}
+		if (args.length > 0 && args[0].equals("bench")) {
+			Bench.main(args);
+			return;
+		}
 		LocalStack stack = new LocalStack();
 		Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "local-stack-stop"));
 		try {

@@ -192,9 +192,9 @@ public final class Soak {
 					this.worker = startService("sync-worker", this.workerPort, this.workerEnv);
 				}
 				case 1 -> {
-					log.info("FAULT: stopping the Kafka broker for 5 s");
+					log.info("FAULT: stopping the Kafka broker for 12 s");
 					this.kafka.stop();
-					pause(Duration.ofSeconds(5));
+					pause(Duration.ofSeconds(12));
 					this.kafka.start();
 					log.info("FAULT: Kafka broker started again");
 				}

@@ -21,13 +21,11 @@ import io.kratossync.events.IdentityId;
 import io.kratossync.events.LoggedIn;
 import io.kratossync.events.Topics;
 import io.kratossync.ingest.HookIngestApplication;
+import io.kratossync.testing.EventProducer;
 import io.kratossync.testing.Fixtures;
 import io.kratossync.testing.KratosStub;
 import io.kratossync.testing.Postgres;
 import io.kratossync.worker.SyncWorkerApplication;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -212,15 +210,7 @@ class FaultInjectionIntegrationTests {
 	}
 
 	private void publish(List<EventEnvelope> events) {
-		Map<String, Object> props = new HashMap<>();
-		props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.kafka.bootstrapServers());
-		props.put(ProducerConfig.ACKS_CONFIG, "all");
-		try (KafkaProducer<String, EventEnvelope> producer = new KafkaProducer<>(props,
-				Topics.IDENTITY_EVENTS.keySerde().serializer(), Topics.IDENTITY_EVENTS.valueSerde().serializer())) {
-			for (EventEnvelope event : events) {
-				producer.send(new ProducerRecord<>(Topics.IDENTITY_EVENTS.name(), event.subject().toString(), event));
-			}
-		}
+		EventProducer.publish(this.kafka.bootstrapServers(), events);
 	}
 
 	private static int freePort() throws IOException {

@@ -1,14 +1,17 @@
 package io.kratossync.local;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
 
+import io.kratossync.events.Topics;
 import io.kratossync.testing.Fixtures;
 import io.kratossync.testing.KratosStub;
+import io.kratossync.testing.TopicProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,6 +90,41 @@ class PasswordChangeLoopIntegrationTests {
 		assertThat(kratos.revocationCalls(identity)).hasSize(1);
 		assertThat(stack.get(stack.workerUrl + "/api/identities/" + identity + "/settings", Map.of()).body())
 			.contains("\"force_password_change\":false");
+	}
+
+	@Test
+	void traceContextTravelsFromTheWebhookThroughKafka() {
+		String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+		String triggerId = UUID.randomUUID().toString();
+		String body = Fixtures.text("kratos/settings-after-password.json")
+			.replace("3a5293f1-f4d6-49f4-b34f-6da62c360604", UUID.randomUUID().toString());
+
+		HttpResponse<String> hook = stack.post(stack.ingestUrl + "/hooks/kratos/settings/password",
+				Map.of("X-Webhook-Key", RunningStack.WEBHOOK_KEY, "Ory-Webhook-Trigger-ID", triggerId, "traceparent",
+						"00-" + traceId + "-00f067aa0ba902b7-01"),
+				body);
+
+		assertThat(hook.statusCode()).isEqualTo(202);
+		var record = TopicProbe.records(stack.kafka.getBrokersAsString(), Topics.IDENTITY_EVENTS.name())
+			.stream()
+			.filter((r) -> triggerId.equals(new String(r.headers().lastHeader("ce_id").value(), StandardCharsets.UTF_8)))
+			.findFirst()
+			.orElseThrow();
+		assertThat(new String(record.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8))
+			.startsWith("00-" + traceId + "-");
+	}
+
+	@Test
+	void bothServicesExportTheirMetrics() {
+		stack.post(stack.ingestUrl + "/hooks/kratos/settings/password", Map.of("X-Webhook-Key", "wrong"), "{}");
+		String ingestMetrics = stack.get(stack.ingestUrl + "/actuator/prometheus", Map.of()).body();
+		String workerMetrics = stack.get(stack.workerUrl + "/actuator/prometheus", Map.of()).body();
+
+		assertThat(ingestMetrics).contains("kratos_sync_requests_total{kind=\"webhook\",outcome=\"rejected\",reason=\"unauthenticated\"}");
+		assertThat(workerMetrics).contains("kratos_sync_outbox_pending", "kratos_sync_outbox_oldest_pending_age_seconds",
+				"resilience4j_circuitbreaker_state{name=\"kratos-admin\"", "kafka_consumer_");
+		assertThat(stack.get(stack.ingestUrl + "/actuator/health/readiness", Map.of()).statusCode()).isEqualTo(200);
+		assertThat(stack.get(stack.workerUrl + "/actuator/health/readiness", Map.of()).statusCode()).isEqualTo(200);
 	}
 
 	private HttpResponse<String> requiredActions(String sessionToken) {

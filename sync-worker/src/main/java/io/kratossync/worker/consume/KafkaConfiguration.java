@@ -14,7 +14,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -26,7 +25,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
@@ -53,18 +51,12 @@ class KafkaConfiguration {
 
 	@Bean
 	NewTopic identityEventsTopic(WorkerProperties properties) {
-		return TopicBuilder.name(Topics.IDENTITY_EVENTS.name())
-			.partitions(properties.topicPartitions())
-			.config(TopicConfig.RETENTION_MS_CONFIG, "-1")
-			.build();
+		return Topics.IDENTITY_EVENTS.toNewTopic(properties.topicPartitions());
 	}
 
 	@Bean
 	NewTopic identityEventsDeadLetterTopic(WorkerProperties properties) {
-		return TopicBuilder.name(Topics.IDENTITY_EVENTS_DLT.name())
-			.partitions(properties.topicPartitions())
-			.config(TopicConfig.RETENTION_MS_CONFIG, "-1")
-			.build();
+		return Topics.IDENTITY_EVENTS_DLT.toNewTopic(properties.topicPartitions());
 	}
 
 	@Bean

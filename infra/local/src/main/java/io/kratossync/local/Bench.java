@@ -1,0 +1,493 @@
+package io.kratossync.local;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import com.sun.net.httpserver.HttpServer;
+import io.kratossync.events.EventEnvelope;
+import io.kratossync.events.IdentityId;
+import io.kratossync.events.LoggedIn;
+import io.kratossync.events.Topics;
+import io.kratossync.testing.Fixtures;
+import io.kratossync.testing.KratosStub;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * Benchmarks of every stage, each printed beside the limit of this machine measured in the same run: the ingest
+ * against a trivial endpoint that answers without Kafka, and against the synchronous handler a team would
+ * otherwise write (update the row in the request); publishing against the Kafka producer alone; the worker
+ * against plain JDBC batch upserts. Loopback only, bounded in count and time.
+ */
+public final class Bench {
+
+	private static final Logger log = LoggerFactory.getLogger(Bench.class);
+
+	private static final String KEY = "bench-webhook-key";
+
+	private final int requests = Integer.parseInt(env("BENCH_REQUESTS", "20000"));
+
+	private final int concurrency = Integer.parseInt(env("BENCH_CONCURRENCY", "32"));
+
+	private final int events = Integer.parseInt(env("BENCH_EVENTS", "200000"));
+
+	private final Duration latencyPhase = Duration.ofSeconds(Long.parseLong(env("BENCH_LATENCY_SECONDS", "20")));
+
+	private final String body = Fixtures.text("kratos/login-after.ctx.json");
+
+	private final HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
+
+	private final Map<String, Object> results = new LinkedHashMap<>();
+
+	public static void main(String[] args) throws Exception {
+		new Bench().run();
+		System.exit(0);
+	}
+
+	private void run() throws Exception {
+		Path home = Files.createTempDirectory("kratos-sync-bench");
+		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(home.resolve("pg")).start();
+				KafkaBroker kafka = new KafkaBroker(home.resolve("kafka"), freePort(), freePort());
+				KratosStub kratos = KratosStub.start()) {
+			kafka.start();
+			String appDb = database(postgres, "kratos_sync");
+			int ingestPort = freePort();
+			int workerPort = freePort();
+			Map<String, String> workerEnv = Map.of("SYNC_WORKER_PORT", Integer.toString(workerPort),
+					"KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "DATABASE_URL", appDb, "DATABASE_USER",
+					"postgres", "DATABASE_PASSWORD", "postgres", "KRATOS_ADMIN_URL", kratos.url(), "KRATOS_PUBLIC_URL",
+					kratos.url(), "WORKER_CONCURRENCY", "3");
+			Path repo = Path.of("").toAbsolutePath();
+			try (ServiceProcess ingest = ServiceProcess.start("hook-ingest", ServiceProcess.jar(repo, "hook-ingest"),
+					Map.of("HOOK_INGEST_PORT", Integer.toString(ingestPort), "KAFKA_BOOTSTRAP_SERVERS",
+							kafka.bootstrapServers(), "WEBHOOK_API_KEYS", KEY, "ADMIN_API_KEYS", "bench-admin"),
+					"256m", (line) -> {
+					})) {
+				ingest.awaitReady(ingestPort, Duration.ofSeconds(120));
+				try (ServiceProcess worker = ServiceProcess.start("sync-worker", ServiceProcess.jar(repo, "sync-worker"),
+						workerEnv, "256m", (line) -> {
+						})) {
+					worker.awaitReady(workerPort, Duration.ofSeconds(120));
+					String ingestUrl = "http://127.0.0.1:" + ingestPort + "/hooks/kratos/login/password";
+					JdbcClient jdbc = JdbcClient.create(new DriverManagerDataSource(appDb, "postgres", "postgres"));
+					ingestStage(ingestUrl, jdbc, database(postgres, "sting"));
+					producerBaseline(kafka.bootstrapServers());
+					this.results.put("hook-ingest peak RSS (MB), -Xmx256m", peakRssMb(ingest.pid()));
+					this.results.put("sync-worker peak RSS (MB) under ingest load, -Xmx256m", peakRssMb(worker.pid()));
+				}
+				workerStage(kafka.bootstrapServers(), jdbc(appDb), workerEnv, repo, workerPort,
+						database(postgres, "jdbc_baseline"));
+			}
+			report(home);
+		}
+	}
+
+	private static JdbcClient jdbc(String url) {
+		return JdbcClient.create(new DriverManagerDataSource(url, "postgres", "postgres"));
+	}
+
+	// ---- ingest: throughput and latency, beside a trivial endpoint and the synchronous STING-style handler
+
+	private void ingestStage(String ingestUrl, JdbcClient jdbc, String stingDb) throws Exception {
+		DisposableServer noop = reactor.netty.http.server.HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.route((routes) -> routes.post("/noop",
+					(request, response) -> request.receive().aggregate().then(response.status(200).sendString(Mono.just("{}")).then())))
+			.bindNow();
+		String noopUrl = "http://127.0.0.1:" + noop.port() + "/noop";
+		HttpServer sting = stingHandler(stingDb);
+		String stingUrl = "http://127.0.0.1:" + sting.getAddress().getPort() + "/hooks/kratos/login/password";
+		try {
+			warmUp(ingestUrl);
+			warmUp(noopUrl);
+			warmUp(stingUrl);
+			double ingestRate = throughput(ingestUrl);
+			double noopRate = throughput(noopUrl);
+			double stingRate = throughput(stingUrl);
+			this.results.put("ingest webhooks/s (concurrency " + this.concurrency + ")", round(ingestRate));
+			this.results.put("trivial WebFlux endpoint, no Kafka (HTTP limit)", round(noopRate));
+			this.results.put("ingest / HTTP limit", ratio(ingestRate, noopRate));
+			this.results.put("synchronous handler updating the row in the request (STING)", round(stingRate));
+			this.results.put("ingest / STING handler", ratio(ingestRate, stingRate));
+
+			double offered = ingestRate / 2;
+			List<long[]> acks = new ArrayList<>();
+			Histogram ingestLatency = latency(ingestUrl, offered, acks);
+			Histogram noopLatency = latency(noopUrl, offered, null);
+			this.results.put("offered rate for latency (half the ingest maximum), req/s", round(offered));
+			this.results.put("ingest latency p50 / p99 / p99.9 (ms)", percentiles(ingestLatency));
+			this.results.put("trivial endpoint latency p50 / p99 / p99.9 (ms)", percentiles(noopLatency));
+			this.results.put("end to end, 2xx to committed row, p50 / p99 (ms)", endToEnd(jdbc, acks));
+		}
+		finally {
+			noop.disposeNow();
+			sting.stop(0);
+		}
+	}
+
+	private void warmUp(String url) throws Exception {
+		run(url, Math.min(3000, this.requests), null, null);
+	}
+
+	private double throughput(String url) throws Exception {
+		long start = System.nanoTime();
+		run(url, this.requests, null, null);
+		return this.requests / ((System.nanoTime() - start) / 1e9);
+	}
+
+	/** Closed loop: {@code concurrency} requests in flight until {@code count} are answered 2xx. */
+	private void run(String url, int count, Histogram latency, List<long[]> acks) throws Exception {
+		Semaphore inFlight = new Semaphore(this.concurrency);
+		AtomicInteger failures = new AtomicInteger();
+		List<CompletableFuture<?>> all = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			inFlight.acquire();
+			all.add(send(url).whenComplete((r, ex) -> {
+				inFlight.release();
+				if (ex != null || r.statusCode() >= 300) {
+					failures.incrementAndGet();
+				}
+			}));
+		}
+		CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+		if (failures.get() > 0) {
+			throw new IllegalStateException(failures.get() + " requests to " + url + " failed");
+		}
+	}
+
+	/** Open loop at a fixed rate; latency is measured from the intended send time (no coordinated omission). */
+	private Histogram latency(String url, double rate, List<long[]> acks) throws Exception {
+		Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(30), 3);
+		long interval = (long) (1e9 / rate);
+		long start = System.nanoTime();
+		long end = start + this.latencyPhase.toNanos();
+		List<CompletableFuture<?>> all = new ArrayList<>();
+		ConcurrentLinkedQueue<long[]> sampled = new ConcurrentLinkedQueue<>();
+		int i = 0;
+		for (long due = start; due < end; due += interval, i++) {
+			long wait = due - System.nanoTime();
+			if (wait > 0) {
+				TimeUnit.NANOSECONDS.sleep(wait);
+			}
+			long intended = due;
+			boolean sample = acks != null && i % 20 == 0;
+			UUID identity = UUID.randomUUID();
+			all.add(send(url, identity).thenAccept((r) -> {
+				histogram.recordValue(Math.min(System.nanoTime() - intended, histogram.getHighestTrackableValue()));
+				if (sample && r.statusCode() == 202) {
+					sampled.add(new long[] { identity.getMostSignificantBits(), identity.getLeastSignificantBits(),
+							System.currentTimeMillis() });
+				}
+			}));
+		}
+		CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+		if (acks != null) {
+			acks.addAll(sampled);
+		}
+		return histogram;
+	}
+
+	private String endToEnd(JdbcClient jdbc, List<long[]> acks) {
+		Histogram histogram = new Histogram(TimeUnit.SECONDS.toMillis(60), 3);
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		for (long[] ack : acks) {
+			UUID identity = new UUID(ack[0], ack[1]);
+			OffsetDateTime committed = null;
+			while (committed == null && System.nanoTime() < deadline) {
+				committed = jdbc.sql("SELECT updated_at FROM user_settings WHERE identity_id = ?")
+					.param(identity)
+					.query(OffsetDateTime.class)
+					.optional()
+					.orElse(null);
+				if (committed == null) {
+					pause(20);
+				}
+			}
+			if (committed != null) {
+				histogram.recordValue(Math.max(0, committed.toInstant().toEpochMilli() - ack[2]));
+			}
+		}
+		return histogram.getValueAtPercentile(50) + " / " + histogram.getValueAtPercentile(99) + "  ("
+				+ histogram.getTotalCount() + " samples; row time is the transaction's now())";
+	}
+
+	private CompletableFuture<HttpResponse<Void>> send(String url) {
+		return send(url, UUID.randomUUID());
+	}
+
+	private CompletableFuture<HttpResponse<Void>> send(String url, UUID identity) {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+			.header("Content-Type", "application/json")
+			.header("X-Webhook-Key", KEY)
+			.header("Ory-Webhook-Trigger-ID", UUID.randomUUID().toString())
+			.POST(HttpRequest.BodyPublishers
+				.ofString(this.body.replace("3a5293f1-f4d6-49f4-b34f-6da62c360604", identity.toString())))
+			.build();
+		return this.http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+	}
+
+	/**
+	 * The handler the STING design describes: a synchronous endpoint that parses the webhook and updates the
+	 * application row in the request, one pooled connection per worker thread.
+	 */
+	private HttpServer stingHandler(String url) throws IOException {
+		try (Connection connection = java.sql.DriverManager.getConnection(url, "postgres", "postgres");
+				Statement statement = connection.createStatement()) {
+			statement.execute("CREATE TABLE IF NOT EXISTS user_settings (identity_id uuid PRIMARY KEY, "
+					+ "last_login_at timestamptz, updated_at timestamptz NOT NULL DEFAULT now())");
+		}
+		catch (java.sql.SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+		ThreadLocal<Connection> connections = ThreadLocal.withInitial(() -> {
+			try {
+				return java.sql.DriverManager.getConnection(url, "postgres", "postgres");
+			}
+			catch (java.sql.SQLException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		tools.jackson.databind.json.JsonMapper json = tools.jackson.databind.json.JsonMapper.builder().build();
+		HttpServer server = HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 256);
+		server.createContext("/", (exchange) -> {
+			try (exchange) {
+				var ctx = json.readTree(exchange.getRequestBody().readAllBytes());
+				try (PreparedStatement update = connections.get()
+					.prepareStatement("INSERT INTO user_settings (identity_id, last_login_at) VALUES (?, ?) "
+							+ "ON CONFLICT (identity_id) DO UPDATE SET last_login_at = EXCLUDED.last_login_at, updated_at = now()")) {
+					update.setObject(1, UUID.fromString(ctx.path("identity").path("id").asString()));
+					update.setObject(2, OffsetDateTime.now(ZoneOffset.UTC));
+					update.executeUpdate();
+				}
+				exchange.sendResponseHeaders(200, -1);
+			}
+			catch (java.sql.SQLException ex) {
+				exchange.sendResponseHeaders(500, -1);
+			}
+		});
+		server.setExecutor(Executors.newFixedThreadPool(this.concurrency));
+		server.start();
+		return server;
+	}
+
+	// ---- publishing: the Kafka producer alone, same record size, same number in flight
+
+	private void producerBaseline(String bootstrap) throws Exception {
+		Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG,
+				"all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 2);
+		try (KafkaProducer<String, EventEnvelope> producer = new KafkaProducer<>(props,
+				Topics.IDENTITY_EVENTS.keySerde().serializer(), Topics.IDENTITY_EVENTS.valueSerde().serializer())) {
+			Semaphore inFlight = new Semaphore(this.concurrency);
+			long start = System.nanoTime();
+			for (int i = 0; i < this.requests; i++) {
+				inFlight.acquire();
+				EventEnvelope event = login(UUID.randomUUID(), i);
+				producer.send(new ProducerRecord<>("bench.producer-baseline", event.subject().toString(), event),
+						(metadata, ex) -> inFlight.release());
+			}
+			producer.flush();
+			double rate = this.requests / ((System.nanoTime() - start) / 1e9);
+			this.results.put("Kafka producer alone, acks=all, idempotent, " + this.concurrency + " in flight (broker limit)",
+					round(rate));
+			double ingest = ((Number) this.results.get("ingest webhooks/s (concurrency " + this.concurrency + ")"))
+				.doubleValue();
+			this.results.put("ingest / broker limit", ratio(ingest, rate));
+		}
+	}
+
+	// ---- worker: drain a pre-filled topic, beside plain JDBC batch upserts
+
+	private void workerStage(String bootstrap, JdbcClient jdbc, Map<String, String> workerEnv, Path repo, int port,
+			String baselineDb) throws Exception {
+		int identities = Math.max(1, this.events / 4);
+		List<EventEnvelope> batch = new ArrayList<>();
+		UUID[] ids = new UUID[identities];
+		for (int i = 0; i < identities; i++) {
+			ids[i] = UUID.randomUUID();
+		}
+		long before = jdbc.sql("SELECT count(*) FROM processed_events").query(Long.class).single();
+		int distinct = 0;
+		Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG,
+				"all", ProducerConfig.LINGER_MS_CONFIG, 20);
+		try (KafkaProducer<String, EventEnvelope> producer = new KafkaProducer<>(props,
+				Topics.IDENTITY_EVENTS.keySerde().serializer(), Topics.IDENTITY_EVENTS.valueSerde().serializer())) {
+			EventEnvelope previous = null;
+			for (int i = 0; i < this.events; i++) {
+				EventEnvelope event = (previous != null && i % 20 == 0) ? previous : login(ids[i % identities], i);
+				if (event != previous) {
+					distinct++;
+				}
+				producer.send(new ProducerRecord<>(Topics.IDENTITY_EVENTS.name(), event.subject().toString(), event));
+				previous = event;
+			}
+		}
+		log.info("Pre-filled the topic with {} events ({} distinct) over {} identities", this.events, distinct, identities);
+		long expected = before + distinct;
+		long start = System.nanoTime();
+		try (ServiceProcess worker = ServiceProcess.start("sync-worker", ServiceProcess.jar(repo, "sync-worker"),
+				workerEnv, "256m", (line) -> {
+				})) {
+			long last = -1;
+			while (jdbc.sql("SELECT count(*) FROM processed_events").query(Long.class).single() < expected) {
+				pause(200);
+				if (System.nanoTime() - start > TimeUnit.MINUTES.toNanos(8)) {
+					throw new IllegalStateException("the worker did not drain the topic within 8 minutes");
+				}
+			}
+			double seconds = (System.nanoTime() - start) / 1e9;
+			double rate = distinct / seconds;
+			this.results.put("worker events applied/s draining " + this.events + " events (incl. start-up)", round(rate));
+			this.results.put("sync-worker peak RSS (MB) draining, -Xmx256m", peakRssMb(worker.pid()));
+			long rows = jdbc.sql("SELECT count(*) FROM user_settings").query(Long.class).single();
+			this.results.put("rows checked after the drain (user_settings)", rows + " (>= " + identities + " expected)");
+			double baseline = jdbcBaseline(baselineDb, distinct, ids);
+			this.results.put("plain JDBC batch upserts, 500 per transaction (database limit), rows/s", round(baseline));
+			this.results.put("worker / database limit", ratio(rate, baseline));
+		}
+	}
+
+	private double jdbcBaseline(String url, int rows, UUID[] ids) throws Exception {
+		try (Connection connection = java.sql.DriverManager.getConnection(url, "postgres", "postgres")) {
+			try (Statement statement = connection.createStatement()) {
+				statement.execute("CREATE TABLE user_settings (identity_id uuid PRIMARY KEY, last_login_at timestamptz, "
+						+ "last_login_method text, last_login_aal text, updated_at timestamptz NOT NULL DEFAULT now())");
+			}
+			connection.setAutoCommit(false);
+			long start = System.nanoTime();
+			try (PreparedStatement upsert = connection.prepareStatement(
+					"INSERT INTO user_settings AS s (identity_id, last_login_at, last_login_method, last_login_aal) VALUES (?, ?, ?, ?) "
+							+ "ON CONFLICT (identity_id) DO UPDATE SET last_login_at = EXCLUDED.last_login_at, "
+							+ "last_login_method = EXCLUDED.last_login_method, last_login_aal = EXCLUDED.last_login_aal, updated_at = now() "
+							+ "WHERE s.last_login_at IS NULL OR s.last_login_at < EXCLUDED.last_login_at")) {
+				for (int i = 0; i < rows; i++) {
+					upsert.setObject(1, ids[i % ids.length]);
+					upsert.setObject(2, OffsetDateTime.ofInstant(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i), ZoneOffset.UTC));
+					upsert.setString(3, "password");
+					upsert.setString(4, "aal1");
+					upsert.addBatch();
+					if (i % 500 == 499) {
+						upsert.executeBatch();
+						connection.commit();
+					}
+				}
+				upsert.executeBatch();
+				connection.commit();
+			}
+			return rows / ((System.nanoTime() - start) / 1e9);
+		}
+	}
+
+	// ---- helpers
+
+	private static EventEnvelope login(UUID identity, int i) {
+		return new EventEnvelope(UUID.randomUUID(), "/bench", Instant.now(), new LoggedIn(new IdentityId(identity),
+				Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i), "password", null, "aal1"));
+	}
+
+	private static String database(EmbeddedPostgres postgres, String name) throws Exception {
+		try (Connection connection = postgres.getPostgresDatabase().getConnection();
+				Statement statement = connection.createStatement()) {
+			statement.execute("CREATE DATABASE " + name);
+		}
+		return postgres.getJdbcUrl("postgres", name);
+	}
+
+	private static long peakRssMb(long pid) {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+				if (line.startsWith("VmHWM:")) {
+					return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+				}
+			}
+		}
+		catch (IOException ex) {
+			// not Linux, or the process is gone
+		}
+		return -1;
+	}
+
+	private static String percentiles(Histogram h) {
+		Function<Double, String> ms = (p) -> String.format("%.1f", h.getValueAtPercentile(p) / 1e6);
+		return ms.apply(50.0) + " / " + ms.apply(99.0) + " / " + ms.apply(99.9);
+	}
+
+	private static long round(double value) {
+		return Math.round(value);
+	}
+
+	private static String ratio(double value, double limit) {
+		return String.format("%.2f", value / limit);
+	}
+
+	private void report(Path home) throws IOException {
+		PrintStream out = System.out;
+		out.println();
+		out.printf("kratos-sync benchmarks (%d cores, %d MB max heap of the bench JVM, Java %s)%n",
+				Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+				System.getProperty("java.version"));
+		this.results.forEach((k, v) -> out.printf("  %-76s %s%n", k, v));
+		Path json = home.resolve("bench.json");
+		Files.writeString(json, new tools.jackson.databind.json.JsonMapper().writerWithDefaultPrettyPrinter()
+			.writeValueAsString(this.results), StandardCharsets.UTF_8);
+		out.println("  (also in " + json + ")");
+	}
+
+	private static void pause(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	private static String env(String name, String fallback) {
+		String value = System.getenv(name);
+		return (value == null || value.isBlank()) ? fallback : value;
+	}
+
+}
