@@ -139,6 +139,7 @@ public final class Bench {
 			warmUp(ingestUrl);
 			warmUp(noopUrl);
 			warmUp(stingUrl);
+			log.info("Measuring ingest throughput ({} requests, concurrency {})", this.requests, this.concurrency);
 			double ingestRate = throughput(ingestUrl);
 			double noopRate = throughput(noopUrl);
 			double stingRate = throughput(stingUrl);
@@ -149,6 +150,7 @@ public final class Bench {
 			this.results.put("ingest / STING handler", ratio(ingestRate, stingRate));
 
 			double offered = ingestRate / 2;
+			log.info("Measuring latency at {} req/s for {}", Math.round(offered), this.latencyPhase);
 			List<long[]> acks = new ArrayList<>();
 			Histogram ingestLatency = latency(ingestUrl, offered, acks);
 			Histogram noopLatency = latency(noopUrl, offered, null);
@@ -311,6 +313,12 @@ public final class Bench {
 	// ---- publishing: the Kafka producer alone, same record size, same number in flight
 
 	private void producerBaseline(String bootstrap) throws Exception {
+		try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin
+			.create(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+			admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("bench.producer-baseline", 6, (short) 1)))
+				.all()
+				.get(30, TimeUnit.SECONDS);
+		}
 		Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG,
 				"all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 2);
 		try (KafkaProducer<String, EventEnvelope> producer = new KafkaProducer<>(props,
@@ -321,7 +329,12 @@ public final class Bench {
 				inFlight.acquire();
 				EventEnvelope event = login(UUID.randomUUID(), i);
 				producer.send(new ProducerRecord<>("bench.producer-baseline", event.subject().toString(), event),
-						(metadata, ex) -> inFlight.release());
+						(metadata, ex) -> {
+							inFlight.release();
+							if (ex != null) {
+								log.warn("Producer baseline send failed: {}", ex.getMessage());
+							}
+						});
 			}
 			producer.flush();
 			double rate = this.requests / ((System.nanoTime() - start) / 1e9);
