@@ -2,7 +2,6 @@ package io.kratossync.local;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,13 +61,13 @@ public final class Bench {
 
 	private static final String KEY = "bench-webhook-key";
 
-	private final int requests = Integer.parseInt(env("BENCH_REQUESTS", "20000"));
+	private final int requests = Integer.parseInt(Machine.env("BENCH_REQUESTS", "20000"));
 
-	private final int concurrency = Integer.parseInt(env("BENCH_CONCURRENCY", "32"));
+	private final int concurrency = Integer.parseInt(Machine.env("BENCH_CONCURRENCY", "32"));
 
-	private final int events = Integer.parseInt(env("BENCH_EVENTS", "200000"));
+	private final int events = Integer.parseInt(Machine.env("BENCH_EVENTS", "200000"));
 
-	private final Duration latencyPhase = Duration.ofSeconds(Long.parseLong(env("BENCH_LATENCY_SECONDS", "20")));
+	private final Duration latencyPhase = Duration.ofSeconds(Long.parseLong(Machine.env("BENCH_LATENCY_SECONDS", "20")));
 
 	private final String body = Fixtures.text("kratos/login-after.ctx.json");
 
@@ -84,12 +83,12 @@ public final class Bench {
 	private void run() throws Exception {
 		Path home = Files.createTempDirectory("kratos-sync-bench");
 		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(home.resolve("pg")).start();
-				KafkaBroker kafka = new KafkaBroker(home.resolve("kafka"), freePort(), freePort());
+				KafkaBroker kafka = new KafkaBroker(home.resolve("kafka"), Machine.freePort(), Machine.freePort());
 				KratosStub kratos = KratosStub.start()) {
 			kafka.start();
 			String appDb = database(postgres, "kratos_sync");
-			int ingestPort = freePort();
-			int workerPort = freePort();
+			int ingestPort = Machine.freePort();
+			int workerPort = Machine.freePort();
 			Map<String, String> workerEnv = Map.of("SYNC_WORKER_PORT", Integer.toString(workerPort),
 					"KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "DATABASE_URL", appDb, "DATABASE_USER",
 					"postgres", "DATABASE_PASSWORD", "postgres", "KRATOS_ADMIN_URL", kratos.url(), "KRATOS_PUBLIC_URL",
@@ -240,7 +239,7 @@ public final class Bench {
 					.optional()
 					.orElse(null);
 				if (committed == null) {
-					pause(20);
+					Machine.pause(20);
 				}
 			}
 			if (committed != null) {
@@ -380,7 +379,7 @@ public final class Bench {
 				})) {
 			long last = -1;
 			while (jdbc.sql("SELECT count(*) FROM processed_events").query(Long.class).single() < expected) {
-				pause(200);
+				Machine.pause(200);
 				if (System.nanoTime() - start > TimeUnit.MINUTES.toNanos(8)) {
 					throw new IllegalStateException("the worker did not drain the topic within 8 minutes");
 				}
@@ -481,26 +480,6 @@ public final class Bench {
 		Files.writeString(json, new tools.jackson.databind.json.JsonMapper().writerWithDefaultPrettyPrinter()
 			.writeValueAsString(this.results), StandardCharsets.UTF_8);
 		out.println("  (also in " + json + ")");
-	}
-
-	private static void pause(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-	}
-
-	private static String env(String name, String fallback) {
-		String value = System.getenv(name);
-		return (value == null || value.isBlank()) ? fallback : value;
 	}
 
 }

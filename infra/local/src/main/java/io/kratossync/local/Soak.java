@@ -3,7 +3,6 @@ package io.kratossync.local;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,13 +54,13 @@ public final class Soak {
 
 	private static final String ADMIN_KEY = "soak-admin-key";
 
-	private final int webhooks = Integer.parseInt(env("SOAK_WEBHOOKS", "100000"));
+	private final int webhooks = Integer.parseInt(Machine.env("SOAK_WEBHOOKS", "100000"));
 
-	private final int concurrency = Integer.parseInt(env("SOAK_CONCURRENCY", "16"));
+	private final int concurrency = Integer.parseInt(Machine.env("SOAK_CONCURRENCY", "16"));
 
-	private final int duplicatePercent = Integer.parseInt(env("SOAK_DUPLICATE_PERCENT", "10"));
+	private final int duplicatePercent = Integer.parseInt(Machine.env("SOAK_DUPLICATE_PERCENT", "10"));
 
-	private final int requirementPercent = Integer.parseInt(env("SOAK_REQUIREMENT_PERCENT", "2"));
+	private final int requirementPercent = Integer.parseInt(Machine.env("SOAK_REQUIREMENT_PERCENT", "2"));
 
 	private final Path home;
 
@@ -119,11 +118,11 @@ public final class Soak {
 				statement.execute("CREATE DATABASE kratos_sync");
 			}
 			String jdbcUrl = postgres.getJdbcUrl("postgres", "kratos_sync");
-			this.kafka = new KafkaBroker(this.home.resolve("kafka"), freePort(), freePort());
+			this.kafka = new KafkaBroker(this.home.resolve("kafka"), Machine.freePort(), Machine.freePort());
 			this.kafka.start();
 			this.kratos = KratosStub.start();
-			this.ingestPort = freePort();
-			this.workerPort = freePort();
+			this.ingestPort = Machine.freePort();
+			this.workerPort = Machine.freePort();
 			this.ingestEnv = Map.of("HOOK_INGEST_PORT", Integer.toString(this.ingestPort), "KAFKA_BOOTSTRAP_SERVERS",
 					this.kafka.bootstrapServers(), "WEBHOOK_API_KEYS", WEBHOOK_KEY, "ADMIN_API_KEYS", ADMIN_KEY);
 			this.workerEnv = Map.of("SYNC_WORKER_PORT", Integer.toString(this.workerPort), "KAFKA_BOOTSTRAP_SERVERS",
@@ -173,7 +172,7 @@ public final class Soak {
 					fault.incrementAndGet();
 				}
 				else {
-					pause(Duration.ofMillis(100));
+					Machine.pause(100);
 				}
 			}
 		}, "soak-faults");
@@ -194,14 +193,14 @@ public final class Soak {
 				case 1 -> {
 					log.info("FAULT: stopping the Kafka broker for 12 s");
 					this.kafka.stop();
-					pause(Duration.ofSeconds(12));
+					Machine.pause(Duration.ofSeconds(12).toMillis());
 					this.kafka.start();
 					log.info("FAULT: Kafka broker started again");
 				}
 				default -> {
 					log.info("FAULT: Kratos refuses connections for 5 s, then answers 500 to the next 20 admin calls");
 					this.kratos.refuseConnections();
-					pause(Duration.ofSeconds(5));
+					Machine.pause(Duration.ofSeconds(5).toMillis());
 					this.kratos.failNext(20, 500, Duration.ZERO);
 					this.kratos.acceptConnections();
 				}
@@ -266,7 +265,7 @@ public final class Soak {
 		boolean admin = sent.path().startsWith("/admin/");
 		for (int attempt = 0; attempt < 3; attempt++) {
 			if (attempt > 0) {
-				pause(Duration.ofSeconds(attempt));
+				Machine.pause(Duration.ofSeconds(attempt).toMillis());
 			}
 			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.ingestPort + sent.path()))
 				.timeout(Duration.ofSeconds(30))
@@ -314,7 +313,7 @@ public final class Soak {
 						pending);
 				last = applied;
 			}
-			pause(Duration.ofSeconds(2));
+			Machine.pause(Duration.ofSeconds(2).toMillis());
 		}
 		log.warn("Gave up waiting after 30 minutes");
 	}
@@ -388,26 +387,6 @@ public final class Soak {
 		service.awaitReady(port, Duration.ofSeconds(120));
 		log.info("{} ready (pid {}), log in {}", name, service.pid(), logFile);
 		return service;
-	}
-
-	private static void pause(Duration duration) {
-		try {
-			Thread.sleep(duration.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-	}
-
-	private static String env(String name, String fallback) {
-		String value = System.getenv(name);
-		return (value == null || value.isBlank()) ? fallback : value;
 	}
 
 }
