@@ -52,6 +52,9 @@ class DatabaseOutageIntegrationTests {
 	@Autowired
 	JdbcClient jdbc;
 
+	@Autowired
+	io.micrometer.core.instrument.MeterRegistry meters;
+
 	/** The broker of this context (not the system property, which the last started broker overwrites). */
 	String bootstrapServers;
 
@@ -85,6 +88,8 @@ class DatabaseOutageIntegrationTests {
 		POSTGRES.down();
 		await().atMost(Duration.ofSeconds(30)).until(() -> readiness() == 503);
 		publish(second);
+		// the worker meets the outage: its records fail and are retried, not dead-lettered
+		await().atMost(Duration.ofSeconds(60)).until(() -> transientFailures() >= 1);
 		POSTGRES.up();
 
 		await().atMost(Duration.ofSeconds(90)).until(() -> applied() == 200);
@@ -98,6 +103,11 @@ class DatabaseOutageIntegrationTests {
 				.toInstant()).isEqualTo(login.loggedInAt());
 		}
 		assertThat(TopicProbe.records(this.bootstrapServers, Topics.IDENTITY_EVENTS_DLT.name())).isEmpty();
+	}
+
+	private double transientFailures() {
+		var counter = this.meters.find("kratos_sync_consumer_failures").tag("kind", "transient").counter();
+		return (counter != null) ? counter.count() : 0;
 	}
 
 	private long applied() {

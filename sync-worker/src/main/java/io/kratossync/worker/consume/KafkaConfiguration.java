@@ -86,6 +86,8 @@ class KafkaConfiguration {
 		}, backOff(FailureKind.UNKNOWN, settings, null));
 		handler.setBackOffFunction((record, ex) -> {
 			FailureKind kind = FailureKind.of(ex);
+			meters.counter("kratos_sync_consumer_failures", "kind", kind.name().toLowerCase(java.util.Locale.ROOT))
+				.increment();
 			log.warn("Event {} key {} at {}-{}@{} failed ({}: {}); {}", header(record, CloudEventHeaders.ID), record.key(),
 					record.topic(), record.partition(), record.offset(), kind, reason(ex), switch (kind) {
 						case POISON -> "dead-lettering it";

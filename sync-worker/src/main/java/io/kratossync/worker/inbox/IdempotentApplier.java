@@ -7,11 +7,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Applies each event at most once in effect: in one transaction it inserts the event id into the inbox first
- * and, only if the id was new, lets the handler change state. A duplicate delivery changes nothing; a failure
+ * Applies each event at most once in effect: in the caller's transaction it inserts the event id into the inbox
+ * first and, only if the id was new, lets the handler change state. A duplicate delivery changes nothing; a failure
  * rolls back both, so the event is applied on the next delivery.
  */
 @Component
@@ -46,12 +47,13 @@ public class IdempotentApplier {
 	}
 
 	/**
-	 * Applies the event unless it was processed before.
+	 * Applies the event unless it was processed before, inside the caller's transaction (one per poll batch, with
+	 * a savepoint per event).
 	 * @param event the event
 	 * @param source where its record was read
 	 * @return the outcome
 	 */
-	@Transactional
+	@Transactional(propagation = Propagation.MANDATORY)
 	public Outcome apply(EventEnvelope event, RecordPosition source) {
 		Outcome outcome;
 		if (!this.inbox.record(event, source)) {
