@@ -16,6 +16,16 @@ public final class Problems {
 	}
 
 	/**
+	 * 413: the request body is larger than the service accepts.
+	 * @param limitBytes the limit
+	 * @return the problem
+	 */
+	public static ProblemDetail bodyTooLarge(long limitBytes) {
+		return of(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", "The request body is too large",
+				"The body exceeds the limit of " + limitBytes + " bytes");
+	}
+
+	/**
 	 * A problem of the given kind.
 	 * @param status the HTTP status
 	 * @param kind the last segment of the type URI, e.g. {@code unauthenticated}

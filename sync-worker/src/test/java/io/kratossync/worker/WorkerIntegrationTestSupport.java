@@ -12,7 +12,6 @@ import io.kratossync.events.Topics;
 import io.kratossync.testing.EventProducer;
 import io.kratossync.testing.KratosStub;
 import io.kratossync.testing.Postgres;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -64,11 +63,6 @@ public abstract class WorkerIntegrationTestSupport {
 	@AfterEach
 	void resetKratos() {
 		kratos.reset();
-	}
-
-	@AfterAll
-	static void keepKratosForTheCachedContext() {
-		// the Spring context (and its Kratos URL) is cached across classes of this JVM; the stub lives as long
 	}
 
 	@DynamicPropertySource

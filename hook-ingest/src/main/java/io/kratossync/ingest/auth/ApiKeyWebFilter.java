@@ -62,8 +62,7 @@ class ApiKeyWebFilter implements WebFilter {
 		long declared = exchange.getRequest().getHeaders().getContentLength();
 		long cap = this.properties.maxBodySize().toBytes();
 		if (declared > cap) {
-			return write(exchange.getResponse(), Problems.of(HttpStatus.CONTENT_TOO_LARGE, "body-too-large",
-					"The request body is too large", "The body exceeds the limit of " + cap + " bytes"));
+			return write(exchange.getResponse(), Problems.bodyTooLarge(cap));
 		}
 		return chain.filter(exchange);
 	}

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeoutException;
 import io.kratossync.events.EventEnvelope;
 import io.kratossync.events.Topics;
 import io.kratossync.ingest.system.IngestProperties;
+import io.kratossync.support.Causes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -77,11 +78,7 @@ public class EventPublisher {
 		if (ex instanceof TimeoutException) {
 			return "no acknowledgement within the publish timeout";
 		}
-		Throwable root = ex;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		return root.getClass().getSimpleName() + ": " + root.getMessage();
+		return Causes.describeRoot(ex);
 	}
 
 }

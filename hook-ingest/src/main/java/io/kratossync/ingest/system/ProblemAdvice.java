@@ -51,9 +51,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 	protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException ex,
 			HttpHeaders headers, org.springframework.http.HttpStatusCode status, ServerWebExchange exchange) {
 		if (causedByLimit(ex)) {
-			ProblemDetail problem = Problems.of(HttpStatus.CONTENT_TOO_LARGE, "body-too-large",
-					"The request body is too large",
-					"The body exceeds the limit of " + this.properties.maxBodySize().toBytes() + " bytes");
+			ProblemDetail problem = Problems.bodyTooLarge(this.properties.maxBodySize().toBytes());
 			return Mono.just(ResponseEntity.status(problem.getStatus()).body(problem));
 		}
 		ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "malformed-body", "The request body is not valid JSON",

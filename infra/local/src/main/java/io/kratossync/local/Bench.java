@@ -165,17 +165,17 @@ public final class Bench {
 	}
 
 	private void warmUp(String url) throws Exception {
-		run(url, Math.min(3000, this.requests), null, null);
+		run(url, Math.min(3000, this.requests));
 	}
 
 	private double throughput(String url) throws Exception {
 		long start = System.nanoTime();
-		run(url, this.requests, null, null);
+		run(url, this.requests);
 		return this.requests / ((System.nanoTime() - start) / 1e9);
 	}
 
 	/** Closed loop: {@code concurrency} requests in flight until {@code count} are answered 2xx. */
-	private void run(String url, int count, Histogram latency, List<long[]> acks) throws Exception {
+	private void run(String url, int count) throws Exception {
 		Semaphore inFlight = new Semaphore(this.concurrency);
 		AtomicInteger failures = new AtomicInteger();
 		List<CompletableFuture<?>> all = new ArrayList<>();

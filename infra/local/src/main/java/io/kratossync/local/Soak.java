@@ -30,7 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.kratossync.events.Topics;
 import io.kratossync.testing.KratosStub;
+import io.kratossync.testing.TopicProbe;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -329,7 +331,7 @@ public final class Soak {
 		}
 		long inboxRows = jdbc.sql("SELECT count(*) FROM processed_events").query(Long.class).single();
 		long distinctInbox = jdbc.sql("SELECT count(DISTINCT event_id) FROM processed_events").query(Long.class).single();
-		long records = io.kratossync.local.TopicCounts.records(this.kafka.bootstrapServers());
+		long records = TopicProbe.endOffsetSum(this.kafka.bootstrapServers(), Topics.IDENTITY_EVENTS.name());
 		long revocationsDone = jdbc.sql("SELECT count(*) FROM kratos_actions WHERE status = 'done'").query(Long.class).single();
 		long revocationsFailed = jdbc.sql("SELECT count(*) FROM kratos_actions WHERE status = 'failed'").query(Long.class).single();
 		List<KratosStub.Call> calls = this.kratos.calls();

@@ -8,6 +8,7 @@ import io.kratossync.events.EventDecodingException;
 import io.kratossync.events.EventEnvelope;
 import io.kratossync.events.EventEnvelopeSerializer;
 import io.kratossync.events.Topics;
+import io.kratossync.support.Causes;
 import io.kratossync.worker.system.WorkerProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -119,15 +120,7 @@ class KafkaConfiguration {
 				return t.getMessage();
 			}
 		}
-		return rootMessage(ex);
-	}
-
-	private static String rootMessage(Throwable ex) {
-		Throwable root = ex;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		return root.getClass().getSimpleName() + ": " + root.getMessage();
+		return Causes.describeRoot(ex);
 	}
 
 	private static String header(ConsumerRecord<?, ?> record, String name) {

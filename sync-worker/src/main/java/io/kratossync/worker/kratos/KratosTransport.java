@@ -2,6 +2,7 @@ package io.kratossync.worker.kratos;
 
 import java.net.http.HttpClient;
 
+import io.kratossync.support.Causes;
 import io.kratossync.worker.system.WorkerProperties;
 
 import org.springframework.http.client.ClientHttpRequestFactory;
@@ -50,12 +51,7 @@ public class KratosTransport {
 				break;
 			}
 		}
-		Throwable root = ex;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		String message = root.getMessage();
-		return root.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
+		return Causes.describeRoot(ex);
 	}
 
 }
