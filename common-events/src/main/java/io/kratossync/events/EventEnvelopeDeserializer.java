@@ -38,7 +38,7 @@ public class EventEnvelopeDeserializer implements Deserializer<EventEnvelope> {
 		Instant time;
 		try {
 			id = Uuids.parseStrict(required(headers, CloudEventHeaders.ID));
-			time = Instant.parse(required(headers, CloudEventHeaders.TIME));
+			time = Timestamps.parse(required(headers, CloudEventHeaders.TIME));
 		}
 		catch (IllegalArgumentException | DateTimeParseException ex) {
 			throw new EventDecodingException("malformed ce_id or ce_time: " + ex.getMessage(), ex);
