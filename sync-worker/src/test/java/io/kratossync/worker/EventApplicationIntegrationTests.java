@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import io.kratossync.events.EventEnvelope;
 import io.kratossync.events.IdentityId;
+import io.kratossync.events.LoggedIn;
 import io.kratossync.events.PasswordChangeRequired;
 import io.kratossync.events.PasswordChanged;
 import io.kratossync.events.Topics;
@@ -158,6 +159,43 @@ class EventApplicationIntegrationTests extends WorkerIntegrationTestSupport {
 		}
 		assertThat(text(dead.get(0), "kratos_sync_dlt_reason")).isEqualTo("record has no ce_specversion header");
 		assertThat(text(dead.get(1), "kratos_sync_dlt_reason")).contains("changed_at");
+	}
+
+	@Test
+	void aWriteFailingInsideABatchRollsTheBatchBackAndOnlyItsRecordIsDeadLettered() {
+		// a real PostgreSQL error for one event only, raised while the batch's upserts run
+		this.jdbc.sql("""
+				CREATE OR REPLACE FUNCTION refuse_poisoned_login() RETURNS trigger LANGUAGE plpgsql AS $$
+				BEGIN
+				  IF NEW.last_login_method = 'poisoned-by-test' THEN RAISE EXCEPTION 'refused by the test trigger'; END IF;
+				  RETURN NEW;
+				END $$""").update();
+		this.jdbc.sql("""
+				CREATE OR REPLACE TRIGGER refuse_poisoned_login BEFORE INSERT OR UPDATE ON user_settings
+				FOR EACH ROW EXECUTE FUNCTION refuse_poisoned_login()""").update();
+		try {
+			IdentityId identity = new IdentityId(UUID.randomUUID());
+			EventEnvelope before = envelope(new LoggedIn(identity, Instant.parse("2026-03-05T10:00:00Z"), "password",
+					null, "aal1"));
+			EventEnvelope poisoned = envelope(new LoggedIn(identity, Instant.parse("2026-03-05T10:30:00Z"),
+					"poisoned-by-test", null, "aal1"));
+			EventEnvelope after = envelope(new LoggedIn(identity, Instant.parse("2026-03-05T11:00:00Z"), "code", null,
+					"aal1"));
+
+			publish(before, poisoned, after);
+
+			await().atMost(Duration.ofSeconds(30)).until(() -> inboxRows(after.id()) == 1);
+			assertThat(inboxRows(before.id())).isEqualTo(1);
+			assertThat(inboxRows(poisoned.id())).isZero();
+			UserSettings row = this.settings.find(identity.value()).orElseThrow();
+			assertThat(row.lastLoginAt()).isEqualTo(Instant.parse("2026-03-05T11:00:00Z"));
+			assertThat(row.lastLoginMethod()).isEqualTo("code");
+			await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters(identity).size() == 1);
+			assertThat(text(deadLetters(identity).get(0), "kratos_sync_dlt_reason")).contains("refused by the test trigger");
+		}
+		finally {
+			this.jdbc.sql("DROP TRIGGER refuse_poisoned_login ON user_settings").update();
+		}
 	}
 
 	private void sendRaw(IdentityId identity, byte[] value, EventEnvelope headersOf) {

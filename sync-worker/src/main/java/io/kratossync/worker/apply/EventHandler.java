@@ -37,70 +37,85 @@ public class EventHandler {
 	}
 
 	/**
-	 * Applies the event to {@code user_settings}, fencing each field by the time of the change.
+	 * Applies the event to {@code user_settings}, fencing each field by the time of the change. The write joins
+	 * the batch; {@code changed} is told the outcome once it has run.
 	 * @param event the event
-	 * @return whether anything changed ({@code false}: newer state was already stored)
+	 * @param writes the writes of the batch
+	 * @param changed told whether anything changed ({@code false}: newer state was already stored)
 	 */
 	@Transactional(propagation = Propagation.MANDATORY)
-	public boolean handle(EventEnvelope event) {
-		boolean applied = event.data().accept(new IdentityEvent.Visitor<Boolean>() {
+	public void handle(EventEnvelope event, Writes writes, Changed changed) {
+		Changed logged = (applied) -> {
+			logResult(event, applied);
+			changed.changed(applied);
+		};
+		event.data().accept(new IdentityEvent.Visitor<Void>() {
 
 			@Override
-			public Boolean passwordChangeRequired(PasswordChangeRequired required) {
-				boolean set = EventHandler.this.settings.requirePasswordChange(required);
+			public Void passwordChangeRequired(PasswordChangeRequired required) {
+				boolean set = EventHandler.this.settings.requirePasswordChange(required, writes);
 				if (set) {
 					EventHandler.this.actions.revokeSessions(required.identityId(), event.id());
 				}
-				return set;
+				logged.changed(set);
+				return null;
 			}
 
 			@Override
-			public Boolean passwordChanged(PasswordChanged changed) {
-				return EventHandler.this.settings.passwordChanged(changed);
+			public Void passwordChanged(PasswordChanged passwordChanged) {
+				EventHandler.this.settings.passwordChanged(passwordChanged, writes, logged);
+				return null;
 			}
 
 			@Override
-			public Boolean registered(Registered registered) {
-				return EventHandler.this.settings.registered(registered);
+			public Void registered(Registered registered) {
+				EventHandler.this.settings.registered(registered, writes, logged);
+				return null;
 			}
 
 			@Override
-			public Boolean loggedIn(LoggedIn loggedIn) {
-				return EventHandler.this.settings.loggedIn(loggedIn);
+			public Void loggedIn(LoggedIn loggedIn) {
+				EventHandler.this.settings.loggedIn(loggedIn, writes, logged);
+				return null;
 			}
 
 			@Override
-			public Boolean profileUpdated(ProfileUpdated updated) {
-				return EventHandler.this.settings.profileUpdated(updated);
+			public Void profileUpdated(ProfileUpdated updated) {
+				EventHandler.this.settings.profileUpdated(updated, writes, logged);
+				return null;
 			}
 
 			@Override
-			public Boolean secondFactorChanged(SecondFactorChanged changed) {
-				return EventHandler.this.settings.secondFactorChanged(changed);
+			public Void secondFactorChanged(SecondFactorChanged secondFactorChanged) {
+				EventHandler.this.settings.secondFactorChanged(secondFactorChanged, writes, logged);
+				return null;
 			}
 
 			@Override
-			public Boolean recovered(Recovered recovered) {
-				return EventHandler.this.settings.recovered(recovered);
+			public Void recovered(Recovered recovered) {
+				EventHandler.this.settings.recovered(recovered, writes, logged);
+				return null;
 			}
 
 			@Override
-			public Boolean addressVerified(AddressVerified verified) {
-				return EventHandler.this.settings.addressVerified(verified);
+			public Void addressVerified(AddressVerified verified) {
+				EventHandler.this.settings.addressVerified(verified, writes, logged);
+				return null;
 			}
 
 		});
-		logResult(event, applied);
-		return applied;
 	}
 
 	private static void logResult(EventEnvelope event, boolean applied) {
+		if (!log.isDebugEnabled()) {
+			return;
+		}
 		if (applied) {
-			log.info("Applied event {} type {} key {} (changed at {})", event.id(), event.type().ceType(),
+			log.debug("Applied event {} type {} key {} (changed at {})", event.id(), event.type().ceType(),
 					event.subject(), event.data().occurredAt());
 		}
 		else {
-			log.info("Recorded stale event {} type {} key {}: newer state already stored (changed at {})", event.id(),
+			log.debug("Recorded stale event {} type {} key {}: newer state already stored (changed at {})", event.id(),
 					event.type().ceType(), event.subject(), event.data().occurredAt());
 		}
 	}

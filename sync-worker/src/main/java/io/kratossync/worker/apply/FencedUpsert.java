@@ -4,13 +4,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
-
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * One upsert of {@code user_settings} in which every group of columns is fenced by a timestamp column: a group
@@ -67,34 +65,63 @@ final class FencedUpsert {
 	}
 
 	/**
-	 * Runs the upsert.
-	 * @param jdbc the client
+	 * Adds the upsert to the batch of writes.
+	 * @param writes the writes of the batch
+	 * @param changed told, once it has run, whether any group was written (false: every group was stale)
+	 */
+	void addTo(Writes writes, Changed changed) {
+		List<Object> args = new ArrayList<>();
+		writes.add(sql(args), args.toArray(), (rows) -> changed.changed(rows > 0));
+	}
+
+	/**
+	 * Runs the upsert at once, after the writes pending in the batch.
+	 * @param writes the writes of the batch
 	 * @return whether any group was written (false: every group was stale)
 	 */
-	boolean execute(JdbcClient jdbc) {
-		Map<String, Object> values = new LinkedHashMap<>();
-		values.put("identity_id", this.identityId);
+	boolean executeNow(Writes writes) {
+		List<Object> args = new ArrayList<>();
+		return writes.now(sql(args), args.toArray()) > 0;
+	}
+
+	/**
+	 * The statement, its parameters added to {@code args} in order. When the row exists and every group is
+	 * stale, the {@code WHERE} of the update leaves it alone and the statement changes no row.
+	 */
+	private String sql(List<Object> args) {
+		List<String> columns = new ArrayList<>();
+		columns.add("identity_id");
+		args.add(this.identityId);
 		List<String> sets = new ArrayList<>();
 		List<String> wins = new ArrayList<>();
 		for (Group group : this.groups) {
-			values.put(group.fence(), OffsetDateTime.ofInstant(group.at(), ZoneOffset.UTC));
+			columns.add(group.fence());
+			args.add(OffsetDateTime.ofInstant(group.at(), ZoneOffset.UTC));
 			String win = "(s." + group.fence() + " IS NULL OR s." + group.fence() + (group.latestWins() ? " < " : " > ")
 					+ "EXCLUDED." + group.fence() + ")";
 			wins.add(win);
 			for (Map.Entry<String, Object> column : group.columns().entrySet()) {
-				values.put(column.getKey(), column.getValue());
-				sets.add(column.getKey() + " = CASE WHEN " + win + " THEN EXCLUDED." + column.getKey() + " ELSE s."
-						+ column.getKey() + " END");
+				columns.add(column.getKey());
+				args.add(column.getValue());
+				sets.add(set(column.getKey(), win));
 			}
-			sets.add(group.fence() + " = CASE WHEN " + win + " THEN EXCLUDED." + group.fence() + " ELSE s."
-					+ group.fence() + " END");
+			sets.add(set(group.fence(), win));
 		}
-		String columns = String.join(", ", values.keySet());
-		String params = ":" + String.join(", :", values.keySet());
-		String sql = "INSERT INTO user_settings AS s (" + columns + ") VALUES (" + params + ")"
+		return "INSERT INTO user_settings AS s (" + String.join(", ", columns) + ") VALUES ("
+				+ String.join(", ", Collections.nCopies(columns.size(), "?")) + ")"
 				+ " ON CONFLICT (identity_id) DO UPDATE SET " + String.join(", ", sets) + ", updated_at = now()"
-				+ " WHERE " + String.join(" OR ", wins) + " RETURNING identity_id";
-		return jdbc.sql(sql).params(values).query(UUID.class).optional().isPresent();
+				+ " WHERE " + String.join(" OR ", wins);
+	}
+
+	/**
+	 * A column set when its group wins. With a single group the {@code WHERE} of the update already demands that
+	 * it wins, so the column is simply set.
+	 */
+	private String set(String column, String win) {
+		if (this.groups.size() == 1) {
+			return column + " = EXCLUDED." + column;
+		}
+		return column + " = CASE WHEN " + win + " THEN EXCLUDED." + column + " ELSE s." + column + " END";
 	}
 
 	private static void check(String column) {

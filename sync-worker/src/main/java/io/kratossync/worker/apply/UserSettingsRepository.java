@@ -25,7 +25,8 @@ import org.springframework.stereotype.Repository;
 /**
  * {@code user_settings}: one row per identity. Every write is one {@link FencedUpsert}: each group of fields is
  * written only when the event is newer than the change that last set the group, so a stale event never
- * overwrites newer state, whatever the order of arrival. Each method answers whether anything changed.
+ * overwrites newer state, whatever the order of arrival. Each method tells whether anything changed, once its
+ * write has run (writes are batched, see {@link Writes}).
  */
 @Repository
 public class UserSettingsRepository {
@@ -36,75 +37,78 @@ public class UserSettingsRepository {
 		this.jdbc = jdbc;
 	}
 
-	boolean registered(Registered event) {
+	void registered(Registered event, Writes writes, Changed changed) {
 		FencedUpsert upsert = FencedUpsert.of(event.identityId().value())
 			.earliest("registered_at", event.registeredAt(), columns("registration_method", event.method()));
-		return withProfile(upsert, event.registeredAt(), event.profile()).execute(this.jdbc);
+		withProfile(upsert, event.registeredAt(), event.profile()).addTo(writes, changed);
 	}
 
-	boolean profileUpdated(ProfileUpdated event) {
-		return withProfile(FencedUpsert.of(event.identityId().value()), event.updatedAt(), event.profile())
-			.execute(this.jdbc);
+	void profileUpdated(ProfileUpdated event, Writes writes, Changed changed) {
+		withProfile(FencedUpsert.of(event.identityId().value()), event.updatedAt(), event.profile()).addTo(writes,
+				changed);
 	}
 
-	boolean loggedIn(LoggedIn event) {
-		return FencedUpsert.of(event.identityId().value())
+	void loggedIn(LoggedIn event, Writes writes, Changed changed) {
+		FencedUpsert.of(event.identityId().value())
 			.latest("last_login_at", event.loggedInAt(),
 					columns("last_login_method", event.method(), "last_login_aal", event.aal()))
-			.execute(this.jdbc);
+			.addTo(writes, changed);
 	}
 
-	boolean secondFactorChanged(SecondFactorChanged event) {
-		return FencedUpsert.of(event.identityId().value())
+	void secondFactorChanged(SecondFactorChanged event, Writes writes, Changed changed) {
+		FencedUpsert.of(event.identityId().value())
 			.latest("second_factor_changed_at", event.changedAt(), columns("second_factor_method", event.method()))
-			.execute(this.jdbc);
+			.addTo(writes, changed);
 	}
 
-	boolean recovered(Recovered event) {
-		return FencedUpsert.of(event.identityId().value())
+	void recovered(Recovered event, Writes writes, Changed changed) {
+		FencedUpsert.of(event.identityId().value())
 			.latest("recovered_at", event.recoveredAt(), columns())
-			.execute(this.jdbc);
+			.addTo(writes, changed);
 	}
 
 	/**
 	 * Marks the e-mail verified when the verified address is the stored e-mail (or none is stored yet); a
-	 * secondary address changes nothing here.
+	 * secondary address changes nothing here. Reads the row, so the writes pending in the batch go first.
 	 */
-	boolean addressVerified(AddressVerified event) {
+	void addressVerified(AddressVerified event, Writes writes, Changed changed) {
+		writes.flush();
 		String stored = this.jdbc.sql("SELECT email FROM user_settings WHERE identity_id = ? FOR UPDATE")
 			.param(event.identityId().value())
 			.query(String.class)
 			.optional()
 			.orElse(null);
 		if (!"email".equals(event.via()) || (stored != null && !stored.equalsIgnoreCase(event.address()))) {
-			return false;
+			changed.changed(false);
+			return;
 		}
-		return FencedUpsert.of(event.identityId().value())
+		FencedUpsert.of(event.identityId().value())
 			.latest("email_verified_at", event.verifiedAt(), columns("email_verified", true))
-			.execute(this.jdbc);
+			.addTo(writes, changed);
 	}
 
 	/**
-	 * Sets the force-password-change flag unless a newer change of the flag is stored.
+	 * Sets the force-password-change flag unless a newer change of the flag is stored; runs at once, since
+	 * what follows (revoking sessions) depends on it.
 	 * @return whether the flag was set (false: stale)
 	 */
-	boolean requirePasswordChange(PasswordChangeRequired event) {
+	boolean requirePasswordChange(PasswordChangeRequired event, Writes writes) {
 		return FencedUpsert.of(event.identityId().value())
 			.latest("force_password_change_at", event.requiredAt(),
 					columns("force_password_change", true, "password_change_reason", event.reason()))
-			.execute(this.jdbc);
+			.executeNow(writes);
 	}
 
 	/**
 	 * Records a password change: {@code password_changed_at} moves forward only, and the force flag is cleared
 	 * only when the change is newer than the requirement that set it.
 	 */
-	boolean passwordChanged(PasswordChanged event) {
-		return FencedUpsert.of(event.identityId().value())
+	void passwordChanged(PasswordChanged event, Writes writes, Changed changed) {
+		FencedUpsert.of(event.identityId().value())
 			.latest("password_changed_at", event.changedAt(), columns())
 			.latest("force_password_change_at", event.changedAt(),
 					columns("force_password_change", false, "password_change_reason", null))
-			.execute(this.jdbc);
+			.addTo(writes, changed);
 	}
 
 	private static FencedUpsert withProfile(FencedUpsert upsert, Instant at, Profile profile) {
