@@ -61,6 +61,11 @@ public final class Bench {
 
 	private static final String KEY = "bench-webhook-key";
 
+	/** The heap of each service, as the local stack runs them. */
+	private static final String HEAP = Machine.env("BENCH_SERVICE_HEAP", "256m");
+
+	private final List<String> stages = List.of(Machine.env("BENCH_STAGES", "ingest,worker").split(","));
+
 	private final int requests = Integer.parseInt(Machine.env("BENCH_REQUESTS", "20000"));
 
 	private final int concurrency = Integer.parseInt(Machine.env("BENCH_CONCURRENCY", "32"));
@@ -87,35 +92,35 @@ public final class Bench {
 				KratosStub kratos = KratosStub.start()) {
 			kafka.start();
 			String appDb = database(postgres, "kratos_sync");
-			int ingestPort = Machine.freePort();
 			int workerPort = Machine.freePort();
-			Map<String, String> workerEnv = Map.of("SYNC_WORKER_PORT", Integer.toString(workerPort),
-					"KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "DATABASE_URL", appDb, "DATABASE_USER",
-					"postgres", "DATABASE_PASSWORD", "postgres", "KRATOS_ADMIN_URL", kratos.url(), "KRATOS_PUBLIC_URL",
-					kratos.url(), "WORKER_CONCURRENCY", "3");
+			Map<String, String> workerEnv = serviceEnv("sync-worker", Map.of("SYNC_WORKER_PORT",
+					Integer.toString(workerPort), "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "DATABASE_URL",
+					appDb, "DATABASE_USER", "postgres", "DATABASE_PASSWORD", "postgres", "KRATOS_ADMIN_URL", kratos.url(),
+					"KRATOS_PUBLIC_URL", kratos.url(), "WORKER_CONCURRENCY", "3"));
 			Path repo = Path.of("").toAbsolutePath();
-			try (ServiceProcess ingest = ServiceProcess.start("hook-ingest", ServiceProcess.jar(repo, "hook-ingest"),
-					Map.of("HOOK_INGEST_PORT", Integer.toString(ingestPort), "KAFKA_BOOTSTRAP_SERVERS",
-							kafka.bootstrapServers(), "WEBHOOK_API_KEYS", KEY, "ADMIN_API_KEYS", "bench-admin"),
-					"256m", (line) -> {
-					})) {
-				ingest.awaitReady(ingestPort, Duration.ofSeconds(120));
-				try (ServiceProcess worker = ServiceProcess.start("sync-worker", ServiceProcess.jar(repo, "sync-worker"),
-						workerEnv, "256m", (line) -> {
-						})) {
-					worker.awaitReady(workerPort, Duration.ofSeconds(120));
-					String ingestUrl = "http://127.0.0.1:" + ingestPort + "/hooks/kratos/login/password";
-					JdbcClient jdbc = JdbcClient.create(new DriverManagerDataSource(appDb, "postgres", "postgres"));
-					ingestStage(ingestUrl, jdbc, database(postgres, "sting"));
-					producerBaseline(kafka.bootstrapServers());
-					this.results.put("hook-ingest peak RSS (MB), -Xmx256m", peakRssMb(ingest.pid()));
-					this.results.put("sync-worker peak RSS (MB) under ingest load, -Xmx256m", peakRssMb(worker.pid()));
-				}
-				workerStage(kafka.bootstrapServers(), jdbc(appDb), workerEnv, repo, workerPort,
-						database(postgres, "jdbc_baseline"));
+			if (this.stages.contains("ingest")) {
+				ingestStage(repo, kafka.bootstrapServers(), workerEnv, workerPort, appDb, database(postgres, "sting"));
+			}
+			if (this.stages.contains("worker")) {
+				workerStage(kafka.bootstrapServers(), jdbc(appDb), workerEnv, repo, database(postgres, "jdbc_baseline"));
 			}
 			report(home);
 		}
+	}
+
+	/**
+	 * A service's environment; with {@code BENCH_PROFILE} set to a directory, the service also records a Java
+	 * Flight Recording there (profile settings, written when it stops).
+	 */
+	private static Map<String, String> serviceEnv(String name, Map<String, String> env) {
+		String profile = Machine.env("BENCH_PROFILE", "");
+		if (profile.isEmpty()) {
+			return env;
+		}
+		Map<String, String> withProfile = new LinkedHashMap<>(env);
+		withProfile.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+				+ Path.of(profile).toAbsolutePath().resolve(name + "-" + System.nanoTime() + ".jfr"));
+		return withProfile;
 	}
 
 	private static JdbcClient jdbc(String url) {
@@ -124,7 +129,13 @@ public final class Bench {
 
 	// ---- ingest: throughput and latency, beside a trivial endpoint and the synchronous STING-style handler
 
-	private void ingestStage(String ingestUrl, JdbcClient jdbc, String stingDb) throws Exception {
+	/**
+	 * Throughput is measured with the ingest alone on the machine (in production the worker runs elsewhere, and
+	 * here it would take the same two cores); latency and end to end with the worker applying the events.
+	 */
+	private void ingestStage(Path repo, String bootstrap, Map<String, String> workerEnv, int workerPort, String appDb,
+			String stingDb) throws Exception {
+		int ingestPort = Machine.freePort();
 		DisposableServer noop = reactor.netty.http.server.HttpServer.create()
 			.host("127.0.0.1")
 			.port(0)
@@ -134,29 +145,53 @@ public final class Bench {
 		String noopUrl = "http://127.0.0.1:" + noop.port() + "/noop";
 		HttpServer sting = stingHandler(stingDb);
 		String stingUrl = "http://127.0.0.1:" + sting.getAddress().getPort() + "/hooks/kratos/login/password";
-		try {
+		String ingestUrl = "http://127.0.0.1:" + ingestPort + "/hooks/kratos/login/password";
+		try (ServiceProcess ingest = ServiceProcess.start("hook-ingest", ServiceProcess.jar(repo, "hook-ingest"),
+				serviceEnv("hook-ingest", Map.of("HOOK_INGEST_PORT", Integer.toString(ingestPort),
+						"KAFKA_BOOTSTRAP_SERVERS", bootstrap, "WEBHOOK_API_KEYS", KEY, "ADMIN_API_KEYS", "bench-admin")),
+				HEAP, (line) -> {
+				})) {
+			ingest.awaitReady(ingestPort, Duration.ofSeconds(120));
 			warmUp(ingestUrl);
 			warmUp(noopUrl);
 			warmUp(stingUrl);
 			log.info("Measuring ingest throughput ({} requests, concurrency {})", this.requests, this.concurrency);
+			CpuShares cpu = new CpuShares(ingest.pid());
 			double ingestRate = throughput(ingestUrl);
+			this.results.put("cores used during it: hook-ingest / bench JVM (load generator, broker) / rest",
+					cpu.sinceStart());
 			double noopRate = throughput(noopUrl);
 			double stingRate = throughput(stingUrl);
-			this.results.put("ingest webhooks/s (concurrency " + this.concurrency + ")", round(ingestRate));
+			this.results.put("ingest webhooks/s (concurrency " + this.concurrency + ", worker stopped)", round(ingestRate));
 			this.results.put("trivial WebFlux endpoint, no Kafka (HTTP limit)", round(noopRate));
 			this.results.put("ingest / HTTP limit", ratio(ingestRate, noopRate));
 			this.results.put("synchronous handler updating the row in the request (STING)", round(stingRate));
 			this.results.put("ingest / STING handler", ratio(ingestRate, stingRate));
+			producerBaseline(bootstrap, ingestRate);
+			if (this.latencyPhase.isZero()) {
+				return;
+			}
 
-			double offered = ingestRate / 2;
-			log.info("Measuring latency at {} req/s for {}", Math.round(offered), this.latencyPhase);
-			List<long[]> acks = new ArrayList<>();
-			Histogram ingestLatency = latency(ingestUrl, offered, acks);
-			Histogram noopLatency = latency(noopUrl, offered, null);
-			this.results.put("offered rate for latency (half the ingest maximum), req/s", round(offered));
-			this.results.put("ingest latency p50 / p99 / p99.9 (ms)", percentiles(ingestLatency));
-			this.results.put("trivial endpoint latency p50 / p99 / p99.9 (ms)", percentiles(noopLatency));
-			this.results.put("end to end, 2xx to committed row, p50 / p99 (ms)", endToEnd(jdbc, acks));
+			try (ServiceProcess worker = ServiceProcess.start("sync-worker", ServiceProcess.jar(repo, "sync-worker"),
+					workerEnv, HEAP, (line) -> {
+					})) {
+				worker.awaitReady(workerPort, Duration.ofSeconds(120));
+				long accepted = Math.min(10000, this.requests) + this.requests;
+				log.info("Waiting for the worker to apply the {} webhooks of the throughput phase", accepted);
+				awaitProcessed(jdbc(appDb), accepted, Duration.ofMinutes(3));
+				double offered = ingestRate / 2;
+				log.info("Measuring latency at {} req/s for {}, the worker applying the events", Math.round(offered),
+						this.latencyPhase);
+				List<long[]> acks = new ArrayList<>();
+				Histogram ingestLatency = latency(ingestUrl, offered, acks);
+				Histogram noopLatency = latency(noopUrl, offered, null);
+				this.results.put("offered rate for latency (half the ingest maximum), req/s", round(offered));
+				this.results.put("ingest latency p50 / p99 / p99.9 (ms)", percentiles(ingestLatency));
+				this.results.put("trivial endpoint latency p50 / p99 / p99.9 (ms)", percentiles(noopLatency));
+				this.results.put("end to end, 2xx to committed row, p50 / p99 (ms)", endToEnd(jdbc(appDb), acks));
+				this.results.put("hook-ingest peak RSS (MB), -Xmx" + HEAP, peakRssMb(ingest.pid()));
+				this.results.put("sync-worker peak RSS (MB) under ingest load, -Xmx" + HEAP, peakRssMb(worker.pid()));
+			}
 		}
 		finally {
 			noop.disposeNow();
@@ -164,8 +199,50 @@ public final class Bench {
 		}
 	}
 
+	/** Creates a topic unless it exists (the services create theirs when they start). */
+	private static void createTopic(String bootstrap, org.apache.kafka.clients.admin.NewTopic topic) throws Exception {
+		try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin
+			.create(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+			if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic.name())) {
+				admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+			}
+		}
+	}
+
+	/** Events in the inbox; 0 before the worker first ran its migrations. */
+	private static long processed(JdbcClient jdbc) {
+		if (jdbc.sql("SELECT to_regclass('processed_events') IS NULL").query(Boolean.class).single()) {
+			return 0;
+		}
+		return jdbc.sql("SELECT count(*) FROM processed_events").query(Long.class).single();
+	}
+
+	/** Every identity's row holds its latest login, whatever the order and duplication of the events. */
+	private static String checkLatest(JdbcClient jdbc, Map<UUID, Instant> latest) {
+		Map<UUID, Instant> stored = new java.util.HashMap<>();
+		jdbc.sql("SELECT identity_id, last_login_at FROM user_settings").query((rs) -> {
+			OffsetDateTime at = rs.getObject(2, OffsetDateTime.class);
+			stored.put(rs.getObject(1, UUID.class), (at != null) ? at.toInstant() : null);
+		});
+		long wrong = latest.entrySet().stream().filter((e) -> !e.getValue().equals(stored.get(e.getKey()))).count();
+		if (wrong > 0) {
+			throw new IllegalStateException(wrong + " of " + latest.size() + " identities do not hold their latest login");
+		}
+		return latest.size() + " of " + latest.size();
+	}
+
+	private static void awaitProcessed(JdbcClient jdbc, long expected, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (processed(jdbc) < expected) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("the worker did not apply " + expected + " events within " + timeout);
+			}
+			Machine.pause(200);
+		}
+	}
+
 	private void warmUp(String url) throws Exception {
-		run(url, Math.min(3000, this.requests));
+		run(url, Math.min(10000, this.requests));
 	}
 
 	private double throughput(String url) throws Exception {
@@ -311,13 +388,8 @@ public final class Bench {
 
 	// ---- publishing: the Kafka producer alone, same record size, same number in flight
 
-	private void producerBaseline(String bootstrap) throws Exception {
-		try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin
-			.create(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-			admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("bench.producer-baseline", 6, (short) 1)))
-				.all()
-				.get(30, TimeUnit.SECONDS);
-		}
+	private void producerBaseline(String bootstrap, double ingest) throws Exception {
+		createTopic(bootstrap, new org.apache.kafka.clients.admin.NewTopic("bench.producer-baseline", 6, (short) 1));
 		Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG,
 				"all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 2);
 		try (KafkaProducer<String, EventEnvelope> producer = new KafkaProducer<>(props,
@@ -339,15 +411,13 @@ public final class Bench {
 			double rate = this.requests / ((System.nanoTime() - start) / 1e9);
 			this.results.put("Kafka producer alone, acks=all, idempotent, " + this.concurrency + " in flight (broker limit)",
 					round(rate));
-			double ingest = ((Number) this.results.get("ingest webhooks/s (concurrency " + this.concurrency + ")"))
-				.doubleValue();
 			this.results.put("ingest / broker limit", ratio(ingest, rate));
 		}
 	}
 
 	// ---- worker: drain a pre-filled topic, beside plain JDBC batch upserts
 
-	private void workerStage(String bootstrap, JdbcClient jdbc, Map<String, String> workerEnv, Path repo, int port,
+	private void workerStage(String bootstrap, JdbcClient jdbc, Map<String, String> workerEnv, Path repo,
 			String baselineDb) throws Exception {
 		int identities = Math.max(1, this.events / 4);
 		List<EventEnvelope> batch = new ArrayList<>();
@@ -355,8 +425,10 @@ public final class Bench {
 		for (int i = 0; i < identities; i++) {
 			ids[i] = UUID.randomUUID();
 		}
-		long before = jdbc.sql("SELECT count(*) FROM processed_events").query(Long.class).single();
+		createTopic(bootstrap, Topics.IDENTITY_EVENTS.toNewTopic(6));
+		long before = processed(jdbc);
 		int distinct = 0;
+		Map<UUID, Instant> latest = new java.util.HashMap<>();
 		Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG,
 				"all", ProducerConfig.LINGER_MS_CONFIG, 20);
 		try (KafkaProducer<String, EventEnvelope> producer = new KafkaProducer<>(props,
@@ -366,6 +438,7 @@ public final class Bench {
 				EventEnvelope event = (previous != null && i % 20 == 0) ? previous : login(ids[i % identities], i);
 				if (event != previous) {
 					distinct++;
+					latest.put(ids[i % identities], ((LoggedIn) event.data()).loggedInAt());
 				}
 				producer.send(new ProducerRecord<>(Topics.IDENTITY_EVENTS.name(), event.subject().toString(), event));
 				previous = event;
@@ -375,21 +448,27 @@ public final class Bench {
 		long expected = before + distinct;
 		long start = System.nanoTime();
 		try (ServiceProcess worker = ServiceProcess.start("sync-worker", ServiceProcess.jar(repo, "sync-worker"),
-				workerEnv, "256m", (line) -> {
+				workerEnv, HEAP, (line) -> {
 				})) {
-			long last = -1;
-			while (jdbc.sql("SELECT count(*) FROM processed_events").query(Long.class).single() < expected) {
-				Machine.pause(200);
-				if (System.nanoTime() - start > TimeUnit.MINUTES.toNanos(8)) {
-					throw new IllegalStateException("the worker did not drain the topic within 8 minutes");
+			// the drain is timed from the first event applied, so that the JVM's start-up does not count
+			long first;
+			long firstCount;
+			while ((firstCount = processed(jdbc)) == before) {
+				Machine.pause(20);
+				if (System.nanoTime() - start > TimeUnit.MINUTES.toNanos(2)) {
+					throw new IllegalStateException("the worker applied nothing within 2 minutes");
 				}
 			}
-			double seconds = (System.nanoTime() - start) / 1e9;
-			double rate = distinct / seconds;
-			this.results.put("worker events applied/s draining " + this.events + " events (incl. start-up)", round(rate));
-			this.results.put("sync-worker peak RSS (MB) draining, -Xmx256m", peakRssMb(worker.pid()));
-			long rows = jdbc.sql("SELECT count(*) FROM user_settings").query(Long.class).single();
-			this.results.put("rows checked after the drain (user_settings)", rows + " (>= " + identities + " expected)");
+			first = System.nanoTime();
+			CpuShares cpu = new CpuShares(worker.pid());
+			awaitProcessed(jdbc, expected, Duration.ofMinutes(8));
+			double seconds = (System.nanoTime() - first) / 1e9;
+			double rate = (expected - firstCount) / seconds;
+			this.results.put("worker events applied/s draining " + this.events + " events", round(rate));
+			this.results.put("cores used during it: sync-worker / bench JVM / rest (PostgreSQL)", cpu.sinceStart());
+			this.results.put("worker start to first event applied (s)", String.format("%.1f", (first - start) / 1e9));
+			this.results.put("sync-worker peak RSS (MB) draining, -Xmx" + HEAP, peakRssMb(worker.pid()));
+			this.results.put("identities checked after the drain: latest login stored", checkLatest(jdbc, latest));
 			double baseline = jdbcBaseline(baselineDb, distinct, ids);
 			this.results.put("plain JDBC batch upserts, 500 per transaction (database limit), rows/s", round(baseline));
 			this.results.put("worker / database limit", ratio(rate, baseline));
@@ -440,6 +519,69 @@ public final class Bench {
 			statement.execute("CREATE DATABASE " + name);
 		}
 		return postgres.getJdbcUrl("postgres", name);
+	}
+
+	/**
+	 * Cores used by a service, by this JVM (load generator and broker) and by everything else, between its
+	 * creation and {@link #sinceStart}, from {@code /proc} (Linux; "n/a" elsewhere).
+	 */
+	private static final class CpuShares {
+
+		private final long pid;
+
+		private final long[] start;
+
+		CpuShares(long pid) {
+			this.pid = pid;
+			this.start = sample();
+		}
+
+		private long[] sample() {
+			return new long[] { ticks(this.pid), ticks(ProcessHandle.current().pid()), busyTicks(), System.nanoTime() };
+		}
+
+		String sinceStart() {
+			long[] end = sample();
+			if (end[0] < 0 || end[2] < 0) {
+				return "n/a";
+			}
+			double seconds = (end[3] - this.start[3]) / 1e9;
+			double service = (end[0] - this.start[0]) / 100.0 / seconds;
+			double self = (end[1] - this.start[1]) / 100.0 / seconds;
+			double busy = (end[2] - this.start[2]) / 100.0 / seconds;
+			return String.format("%.2f / %.2f / %.2f of %d", service, self, Math.max(0, busy - service - self),
+					Runtime.getRuntime().availableProcessors());
+		}
+
+		/** utime + stime of a process, in clock ticks (100 per second on Linux). */
+		private static long ticks(long pid) {
+			try {
+				String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+				String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+				return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+			}
+			catch (IOException | RuntimeException ex) {
+				return -1;
+			}
+		}
+
+		/** Non-idle time of the whole machine, in clock ticks. */
+		private static long busyTicks() {
+			try {
+				String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+				long busy = 0;
+				for (int i = 1; i < Math.min(fields.length, 9); i++) {
+					if (i != 4 && i != 5) {
+						busy += Long.parseLong(fields[i]);
+					}
+				}
+				return busy;
+			}
+			catch (IOException | RuntimeException ex) {
+				return -1;
+			}
+		}
+
 	}
 
 	private static long peakRssMb(long pid) {
