@@ -7,6 +7,8 @@ import io.kratossync.events.EventEnvelope;
 import io.kratossync.events.Topics;
 import io.kratossync.ingest.system.IngestProperties;
 import io.kratossync.support.Causes;
+import io.micrometer.context.ContextSnapshot;
+import io.micrometer.context.ContextSnapshotFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,12 +35,25 @@ public class EventPublisher {
 
 	private final IngestProperties properties;
 
-	private final MeterRegistry meters;
+	private static final ContextSnapshotFactory SNAPSHOTS = ContextSnapshotFactory.builder().build();
+
+	private final Timer acknowledged;
+
+	private final Timer failed;
 
 	EventPublisher(KafkaTemplate<String, EventEnvelope> template, IngestProperties properties, MeterRegistry meters) {
 		this.template = template;
 		this.properties = properties;
-		this.meters = meters;
+		this.acknowledged = publishTimer(meters, "acknowledged");
+		this.failed = publishTimer(meters, "failed");
+	}
+
+	private static Timer publishTimer(MeterRegistry meters, String outcome) {
+		return Timer.builder("kratos_sync_publish")
+			.description("Time until Kafka acknowledged (or did not) an event")
+			.tag("outcome", outcome)
+			.publishPercentileHistogram()
+			.register(meters);
 	}
 
 	/**
@@ -50,21 +65,27 @@ public class EventPublisher {
 		ProducerRecord<String, EventEnvelope> record = new ProducerRecord<>(Topics.IDENTITY_EVENTS.name(),
 				event.subject().toString(), event);
 		long start = System.nanoTime();
-		return Mono.fromFuture(() -> this.template.send(record))
+		// the request's observation (its trace) is restored around the send alone, where the template's own
+		// observation starts and writes the traceparent header: cheaper than restoring it around every operator
+		return Mono.deferContextual((context) -> Mono.fromFuture(() -> {
+			try (ContextSnapshot.Scope scope = SNAPSHOTS.setThreadLocalsFrom(context)) {
+				return this.template.send(record);
+			}
+		}))
 			.subscribeOn(Schedulers.boundedElastic())
 			.timeout(this.properties.publishTimeout())
-			.map((result) -> new Published(event, result.getRecordMetadata().partition(),
-					result.getRecordMetadata().offset()))
-			.doOnNext((published) -> log.info("Published event {} type {} key {} to partition {} offset {}",
-					event.id(), event.type().ceType(), event.subject(), published.partition(), published.offset()))
+			// handle (not map): with limited context propagation it runs with the trace restored, for the log line
+			.<Published>handle((result, sink) -> {
+				Published published = new Published(event, result.getRecordMetadata().partition(),
+						result.getRecordMetadata().offset());
+				log.info("Published event {} type {} key {} to partition {} offset {}", event.id(),
+						event.type().ceType(), event.subject(), published.partition(), published.offset());
+				sink.next(published);
+			})
 			.doOnEach((signal) -> {
 				if (signal.isOnNext() || signal.isOnError()) {
-					Timer.builder("kratos_sync_publish")
-						.description("Time until Kafka acknowledged (or did not) an event")
-						.tag("outcome", signal.isOnNext() ? "acknowledged" : "failed")
-						.publishPercentileHistogram()
-						.register(this.meters)
-						.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+					(signal.isOnNext() ? this.acknowledged : this.failed).record(System.nanoTime() - start,
+							TimeUnit.NANOSECONDS);
 				}
 			})
 			.onErrorMap((ex) -> !(ex instanceof PublishFailedException), (ex) -> {

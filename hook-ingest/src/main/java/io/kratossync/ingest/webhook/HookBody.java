@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import io.kratossync.events.IdentityId;
 import io.kratossync.events.Profile;
+import io.kratossync.events.Timestamps;
 import io.kratossync.events.Uuids;
 import tools.jackson.databind.JsonNode;
 
@@ -188,7 +189,7 @@ record HookBody(IdentityId identityId, String schemaId, String state, String tra
 			throw new InvalidPayloadException(field, "must be an RFC 3339 timestamp string");
 		}
 		try {
-			Instant instant = Instant.parse(node.asString());
+			Instant instant = Timestamps.parse(node.asString());
 			// Kratos sends 0001-01-01T00:00:00Z for rows not yet persisted: not a real time
 			return instant.isBefore(FIRST_REAL_TIME) ? null : instant;
 		}
