@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -37,6 +38,7 @@ import io.kratossync.events.Topics;
 import io.kratossync.testing.Fixtures;
 import io.kratossync.testing.KratosStub;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -61,8 +63,11 @@ public final class Bench {
 
 	private static final String KEY = "bench-webhook-key";
 
-	/** The heap of each service, as the local stack runs them. */
-	private static final String HEAP = Machine.env("BENCH_SERVICE_HEAP", "256m");
+	/** The heap of the ingest (and of the trivial endpoint beside it). */
+	private static final String INGEST_HEAP = Machine.env("BENCH_INGEST_HEAP", "128m");
+
+	/** The heap of the worker. */
+	private static final String WORKER_HEAP = Machine.env("BENCH_WORKER_HEAP", "96m");
 
 	private final List<String> stages = List.of(Machine.env("BENCH_STAGES", "ingest,worker").split(","));
 
@@ -96,7 +101,7 @@ public final class Bench {
 			Map<String, String> workerEnv = serviceEnv("sync-worker", Map.of("SYNC_WORKER_PORT",
 					Integer.toString(workerPort), "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "DATABASE_URL",
 					appDb, "DATABASE_USER", "postgres", "DATABASE_PASSWORD", "postgres", "KRATOS_ADMIN_URL", kratos.url(),
-					"KRATOS_PUBLIC_URL", kratos.url(), "WORKER_CONCURRENCY", "3"));
+					"KRATOS_PUBLIC_URL", kratos.url()));
 			Path repo = Path.of("").toAbsolutePath();
 			if (this.stages.contains("ingest")) {
 				ingestStage(repo, kafka.bootstrapServers(), workerEnv, workerPort, appDb, database(postgres, "sting"));
@@ -136,35 +141,47 @@ public final class Bench {
 	private void ingestStage(Path repo, String bootstrap, Map<String, String> workerEnv, int workerPort, String appDb,
 			String stingDb) throws Exception {
 		int ingestPort = Machine.freePort();
-		DisposableServer noop = reactor.netty.http.server.HttpServer.create()
+		int trivialPort = Machine.freePort();
+		DisposableServer netty = reactor.netty.http.server.HttpServer.create()
 			.host("127.0.0.1")
 			.port(0)
 			.route((routes) -> routes.post("/noop",
 					(request, response) -> request.receive().aggregate().then(response.status(200).sendString(Mono.just("{}")).then())))
 			.bindNow();
-		String noopUrl = "http://127.0.0.1:" + noop.port() + "/noop";
+		String nettyUrl = "http://127.0.0.1:" + netty.port() + "/noop";
+		String noopUrl = "http://127.0.0.1:" + trivialPort + "/noop";
 		HttpServer sting = stingHandler(stingDb);
 		String stingUrl = "http://127.0.0.1:" + sting.getAddress().getPort() + "/hooks/kratos/login/password";
 		String ingestUrl = "http://127.0.0.1:" + ingestPort + "/hooks/kratos/login/password";
 		try (ServiceProcess ingest = ServiceProcess.start("hook-ingest", ServiceProcess.jar(repo, "hook-ingest"),
 				serviceEnv("hook-ingest", Map.of("HOOK_INGEST_PORT", Integer.toString(ingestPort),
 						"KAFKA_BOOTSTRAP_SERVERS", bootstrap, "WEBHOOK_API_KEYS", KEY, "ADMIN_API_KEYS", "bench-admin")),
-				HEAP, (line) -> {
-				})) {
+				INGEST_HEAP, (line) -> {
+				});
+				ServiceProcess trivial = ServiceProcess.start("trivial-webflux", ServiceProcess.jar(repo, "infra/local"),
+						Map.of("TRIVIAL_PORT", Integer.toString(trivialPort)), INGEST_HEAP, (line) -> {
+						}, "trivial-webflux")) {
 			ingest.awaitReady(ingestPort, Duration.ofSeconds(120));
+			awaitAnswering(noopUrl, Duration.ofSeconds(120));
 			warmUp(ingestUrl);
 			warmUp(noopUrl);
+			warmUp(nettyUrl);
 			warmUp(stingUrl);
 			log.info("Measuring ingest throughput ({} requests, concurrency {})", this.requests, this.concurrency);
 			CpuShares cpu = new CpuShares(ingest.pid());
 			double ingestRate = throughput(ingestUrl);
 			this.results.put("cores used during it: hook-ingest / bench JVM (load generator, broker) / rest",
 					cpu.sinceStart());
+			CpuShares trivialCpu = new CpuShares(trivial.pid());
 			double noopRate = throughput(noopUrl);
+			String trivialCores = trivialCpu.sinceStart();
+			double nettyRate = throughput(nettyUrl);
 			double stingRate = throughput(stingUrl);
 			this.results.put("ingest webhooks/s (concurrency " + this.concurrency + ", worker stopped)", round(ingestRate));
-			this.results.put("trivial WebFlux endpoint, no Kafka (HTTP limit)", round(noopRate));
+			this.results.put("trivial WebFlux endpoint, own process, no Kafka (HTTP limit)", round(noopRate));
+			this.results.put("cores used during it: trivial endpoint / bench JVM / rest", trivialCores);
 			this.results.put("ingest / HTTP limit", ratio(ingestRate, noopRate));
+			this.results.put("bare Reactor Netty handler inside the bench JVM, no Spring", round(nettyRate));
 			this.results.put("synchronous handler updating the row in the request (STING)", round(stingRate));
 			this.results.put("ingest / STING handler", ratio(ingestRate, stingRate));
 			producerBaseline(bootstrap, ingestRate);
@@ -173,7 +190,7 @@ public final class Bench {
 			}
 
 			try (ServiceProcess worker = ServiceProcess.start("sync-worker", ServiceProcess.jar(repo, "sync-worker"),
-					workerEnv, HEAP, (line) -> {
+					workerEnv, WORKER_HEAP, (line) -> {
 					})) {
 				worker.awaitReady(workerPort, Duration.ofSeconds(120));
 				long accepted = Math.min(10000, this.requests) + this.requests;
@@ -183,18 +200,21 @@ public final class Bench {
 				log.info("Measuring latency at {} req/s for {}, the worker applying the events", Math.round(offered),
 						this.latencyPhase);
 				List<long[]> acks = new ArrayList<>();
+				CpuShares latencyCpu = new CpuShares(ingest.pid(), worker.pid());
 				Histogram ingestLatency = latency(ingestUrl, offered, acks);
+				String latencyCores = latencyCpu.sinceStart();
 				Histogram noopLatency = latency(noopUrl, offered, null);
 				this.results.put("offered rate for latency (half the ingest maximum), req/s", round(offered));
 				this.results.put("ingest latency p50 / p99 / p99.9 (ms)", percentiles(ingestLatency));
+				this.results.put("cores used during it: hook-ingest / sync-worker / bench JVM / rest", latencyCores);
 				this.results.put("trivial endpoint latency p50 / p99 / p99.9 (ms)", percentiles(noopLatency));
 				this.results.put("end to end, 2xx to committed row, p50 / p99 (ms)", endToEnd(jdbc(appDb), acks));
-				this.results.put("hook-ingest peak RSS (MB), -Xmx" + HEAP, peakRssMb(ingest.pid()));
-				this.results.put("sync-worker peak RSS (MB) under ingest load, -Xmx" + HEAP, peakRssMb(worker.pid()));
+				this.results.put("hook-ingest peak RSS (MB), -Xmx" + INGEST_HEAP, peakRssMb(ingest.pid()));
+				this.results.put("sync-worker peak RSS (MB) under ingest load, -Xmx" + WORKER_HEAP, peakRssMb(worker.pid()));
 			}
 		}
 		finally {
-			noop.disposeNow();
+			netty.disposeNow();
 			sting.stop(0);
 		}
 	}
@@ -241,6 +261,24 @@ public final class Bench {
 		}
 	}
 
+	private void awaitAnswering(String url, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (true) {
+			try {
+				if (send(url).get(5, TimeUnit.SECONDS).statusCode() == 200) {
+					return;
+				}
+			}
+			catch (Exception ex) {
+				// not listening yet
+			}
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException(url + " did not answer within " + timeout);
+			}
+			Machine.pause(200);
+		}
+	}
+
 	private void warmUp(String url) throws Exception {
 		run(url, Math.min(10000, this.requests));
 	}
@@ -255,17 +293,17 @@ public final class Bench {
 	private void run(String url, int count) throws Exception {
 		Semaphore inFlight = new Semaphore(this.concurrency);
 		AtomicInteger failures = new AtomicInteger();
-		List<CompletableFuture<?>> all = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
 			inFlight.acquire();
-			all.add(send(url).whenComplete((r, ex) -> {
-				inFlight.release();
+			send(url).whenComplete((r, ex) -> {
 				if (ex != null || r.statusCode() >= 300) {
 					failures.incrementAndGet();
 				}
-			}));
+				inFlight.release();
+			});
 		}
-		CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+		// all answered once every permit is back
+		inFlight.acquire(this.concurrency);
 		if (failures.get() > 0) {
 			throw new IllegalStateException(failures.get() + " requests to " + url + " failed");
 		}
@@ -273,11 +311,11 @@ public final class Bench {
 
 	/** Open loop at a fixed rate; latency is measured from the intended send time (no coordinated omission). */
 	private Histogram latency(String url, double rate, List<long[]> acks) throws Exception {
-		Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(30), 3);
+		Histogram histogram = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(30), 3);
 		long interval = (long) (1e9 / rate);
 		long start = System.nanoTime();
 		long end = start + this.latencyPhase.toNanos();
-		List<CompletableFuture<?>> all = new ArrayList<>();
+		Semaphore answered = new Semaphore(0);
 		ConcurrentLinkedQueue<long[]> sampled = new ConcurrentLinkedQueue<>();
 		int i = 0;
 		for (long due = start; due < end; due += interval, i++) {
@@ -288,15 +326,16 @@ public final class Bench {
 			long intended = due;
 			boolean sample = acks != null && i % 20 == 0;
 			UUID identity = UUID.randomUUID();
-			all.add(send(url, identity).thenAccept((r) -> {
+			send(url, identity).whenComplete((r, ex) -> {
 				histogram.recordValue(Math.min(System.nanoTime() - intended, histogram.getHighestTrackableValue()));
-				if (sample && r.statusCode() == 202) {
+				if (sample && r != null && r.statusCode() == 202) {
 					sampled.add(new long[] { identity.getMostSignificantBits(), identity.getLeastSignificantBits(),
 							System.currentTimeMillis() });
 				}
-			}));
+				answered.release();
+			});
 		}
-		CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+		answered.acquire(i);
 		if (acks != null) {
 			acks.addAll(sampled);
 		}
@@ -447,8 +486,11 @@ public final class Bench {
 		log.info("Pre-filled the topic with {} events ({} distinct) over {} identities", this.events, distinct, identities);
 		long expected = before + distinct;
 		long start = System.nanoTime();
+		// one consumer per partition pair: the six partitions over three threads, for two cores
+		Map<String, String> drainEnv = new LinkedHashMap<>(workerEnv);
+		drainEnv.put("WORKER_CONCURRENCY", "3");
 		try (ServiceProcess worker = ServiceProcess.start("sync-worker", ServiceProcess.jar(repo, "sync-worker"),
-				workerEnv, HEAP, (line) -> {
+				drainEnv, WORKER_HEAP, (line) -> {
 				})) {
 			// the drain is timed from the first event applied, so that the JVM's start-up does not count
 			long first;
@@ -464,10 +506,10 @@ public final class Bench {
 			awaitProcessed(jdbc, expected, Duration.ofMinutes(8));
 			double seconds = (System.nanoTime() - first) / 1e9;
 			double rate = (expected - firstCount) / seconds;
-			this.results.put("worker events applied/s draining " + this.events + " events", round(rate));
+			this.results.put("worker events applied/s draining " + this.events + " events (3 consumers)", round(rate));
 			this.results.put("cores used during it: sync-worker / bench JVM / rest (PostgreSQL)", cpu.sinceStart());
 			this.results.put("worker start to first event applied (s)", String.format("%.1f", (first - start) / 1e9));
-			this.results.put("sync-worker peak RSS (MB) draining, -Xmx" + HEAP, peakRssMb(worker.pid()));
+			this.results.put("sync-worker peak RSS (MB) draining, -Xmx" + WORKER_HEAP, peakRssMb(worker.pid()));
 			this.results.put("identities checked after the drain: latest login stored", checkLatest(jdbc, latest));
 			double baseline = jdbcBaseline(baselineDb, distinct, ids);
 			this.results.put("plain JDBC batch upserts, 500 per transaction (database limit), rows/s", round(baseline));
@@ -527,30 +569,43 @@ public final class Bench {
 	 */
 	private static final class CpuShares {
 
-		private final long pid;
+		private final long[] pids;
 
 		private final long[] start;
 
-		CpuShares(long pid) {
-			this.pid = pid;
+		CpuShares(long... pids) {
+			this.pids = pids;
 			this.start = sample();
 		}
 
+		/** Ticks of each service, of this JVM, of the whole machine (busy), then the time. */
 		private long[] sample() {
-			return new long[] { ticks(this.pid), ticks(ProcessHandle.current().pid()), busyTicks(), System.nanoTime() };
+			long[] sample = new long[this.pids.length + 3];
+			for (int i = 0; i < this.pids.length; i++) {
+				sample[i] = ticks(this.pids[i]);
+			}
+			sample[this.pids.length] = ticks(ProcessHandle.current().pid());
+			sample[this.pids.length + 1] = busyTicks();
+			sample[this.pids.length + 2] = System.nanoTime();
+			return sample;
 		}
 
 		String sinceStart() {
 			long[] end = sample();
-			if (end[0] < 0 || end[2] < 0) {
-				return "n/a";
+			int n = this.pids.length;
+			double seconds = (end[n + 2] - this.start[n + 2]) / 1e9;
+			StringJoiner cores = new StringJoiner(" / ");
+			double rest = (end[n + 1] - this.start[n + 1]) / 100.0 / seconds;
+			for (int i = 0; i <= n; i++) {
+				if (end[i] < 0 || end[n + 1] < 0) {
+					return "n/a";
+				}
+				double used = (end[i] - this.start[i]) / 100.0 / seconds;
+				rest -= used;
+				cores.add(String.format("%.2f", used));
 			}
-			double seconds = (end[3] - this.start[3]) / 1e9;
-			double service = (end[0] - this.start[0]) / 100.0 / seconds;
-			double self = (end[1] - this.start[1]) / 100.0 / seconds;
-			double busy = (end[2] - this.start[2]) / 100.0 / seconds;
-			return String.format("%.2f / %.2f / %.2f of %d", service, self, Math.max(0, busy - service - self),
-					Runtime.getRuntime().availableProcessors());
+			return cores.add(String.format("%.2f", Math.max(0, rest))) + " of "
+					+ Runtime.getRuntime().availableProcessors();
 		}
 
 		/** utime + stime of a process, in clock ticks (100 per second on Linux). */

@@ -52,6 +52,10 @@ public final class LocalStack {
 			Bench.main(args);
 			return;
 		}
+		if (args.length > 0 && args[0].equals("trivial-webflux")) {
+			TrivialWebFlux.main(args);
+			return;
+		}
 		LocalStack stack = new LocalStack();
 		Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "local-stack-stop"));
 		try {
