@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks of every stage beside the limits of this machine, measured in the same run (loopback only).
-# Prints a table and writes JSON. Knobs: BENCH_REQUESTS (20000), BENCH_CONCURRENCY (32), BENCH_EVENTS (200000),
-# BENCH_LATENCY_SECONDS (20). Takes about 5 minutes on 2 cores.
+# Prints a table and writes JSON. Knobs (README "Performance"): BENCH_REQUESTS (20000), BENCH_CONCURRENCY (32),
+# BENCH_EVENTS (200000), BENCH_LATENCY_SECONDS (20), BENCH_INGEST_HEAP (128m), BENCH_WORKER_HEAP (96m),
+# BENCH_STAGES (ingest,worker), BENCH_PROFILE (a directory for JFR files). Takes about 3 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ./mvnw -q -B -DskipTests package
