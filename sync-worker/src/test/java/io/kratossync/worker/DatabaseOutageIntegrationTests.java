@@ -7,15 +7,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import io.kratossync.events.EventEnvelope;
 import io.kratossync.events.IdentityId;
 import io.kratossync.events.LoggedIn;
 import io.kratossync.events.Topics;
+import io.kratossync.testing.LastLogins;
 import io.kratossync.testing.EventProducer;
 import io.kratossync.testing.RestartablePostgres;
 import io.kratossync.testing.TopicProbe;
@@ -94,14 +93,7 @@ class DatabaseOutageIntegrationTests {
 
 		await().atMost(Duration.ofSeconds(90)).until(() -> applied() == 200);
 		await().atMost(Duration.ofSeconds(30)).until(() -> readiness() == 200);
-		for (EventEnvelope event : concat(first, second)) {
-			LoggedIn login = (LoggedIn) event.data();
-			assertThat(this.jdbc.sql("SELECT last_login_at FROM user_settings WHERE identity_id = ?")
-				.param(login.identityId().value())
-				.query(java.time.OffsetDateTime.class)
-				.single()
-				.toInstant()).isEqualTo(login.loggedInAt());
-		}
+		assertThat(LastLogins.notStored(POSTGRES.jdbcUrl(), LastLogins.latest(concat(first, second)))).isEmpty();
 		assertThat(TopicProbe.records(this.bootstrapServers, Topics.IDENTITY_EVENTS_DLT.name())).isEmpty();
 	}
 

@@ -36,6 +36,7 @@ import io.kratossync.events.IdentityId;
 import io.kratossync.events.LoggedIn;
 import io.kratossync.events.Topics;
 import io.kratossync.testing.Fixtures;
+import io.kratossync.testing.LastLogins;
 import io.kratossync.testing.KratosStub;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -113,7 +114,7 @@ public final class Bench {
 				ingestStage(repo, kafka.bootstrapServers(), workerEnv, workerPort, appDb, database(postgres, "sting"));
 			}
 			if (this.stages.contains("worker")) {
-				workerStage(kafka.bootstrapServers(), jdbc(appDb), workerEnv, repo, database(postgres, "jdbc_baseline"));
+				workerStage(kafka.bootstrapServers(), appDb, workerEnv, repo, database(postgres, "jdbc_baseline"));
 			}
 			report(home);
 		}
@@ -248,13 +249,8 @@ public final class Bench {
 	}
 
 	/** Every identity's row holds its latest login, whatever the order and duplication of the events. */
-	private static String checkLatest(JdbcClient jdbc, Map<UUID, Instant> latest) {
-		Map<UUID, Instant> stored = new java.util.HashMap<>();
-		jdbc.sql("SELECT identity_id, last_login_at FROM user_settings").query((rs) -> {
-			OffsetDateTime at = rs.getObject(2, OffsetDateTime.class);
-			stored.put(rs.getObject(1, UUID.class), (at != null) ? at.toInstant() : null);
-		});
-		long wrong = latest.entrySet().stream().filter((e) -> !e.getValue().equals(stored.get(e.getKey()))).count();
+	private static String checkLatest(String url, Map<UUID, Instant> latest) {
+		int wrong = LastLogins.notStored(url, latest).size();
 		if (wrong > 0) {
 			throw new IllegalStateException(wrong + " of " + latest.size() + " identities do not hold their latest login");
 		}
@@ -466,8 +462,9 @@ public final class Bench {
 
 	// ---- worker: drain a pre-filled topic, beside plain JDBC batch upserts
 
-	private void workerStage(String bootstrap, JdbcClient jdbc, Map<String, String> workerEnv, Path repo,
+	private void workerStage(String bootstrap, String appDb, Map<String, String> workerEnv, Path repo,
 			String baselineDb) throws Exception {
+		JdbcClient jdbc = jdbc(appDb);
 		int identities = Math.max(1, this.events / 4);
 		List<EventEnvelope> batch = new ArrayList<>();
 		UUID[] ids = new UUID[identities];
@@ -527,7 +524,7 @@ public final class Bench {
 			this.results.put("  of which the last 80% (JIT warm), events/s", round(warmRate));
 			this.results.put("worker start to first event applied (s)", String.format("%.1f", (first - start) / 1e9));
 			this.results.put("sync-worker peak RSS (MB) draining, -Xmx" + WORKER_HEAP, peakRssMb(worker.pid()));
-			this.results.put("identities checked after the drain: latest login stored", checkLatest(jdbc, latest));
+			this.results.put("identities checked after the drain: latest login stored", checkLatest(appDb, latest));
 			double baseline = jdbcBaseline(baselineDb, distinct, ids);
 			this.results.put("plain JDBC batch upserts, 500 per transaction (database limit), rows/s", round(baseline));
 			this.results.put("worker / database limit", ratio(rate, baseline));
@@ -611,28 +608,31 @@ public final class Bench {
 		/** Cores used by the first service since the start, or -1 where /proc cannot tell. */
 		double serviceCores() {
 			long[] end = sample();
-			if (end[0] < 0) {
-				return -1;
-			}
-			return (end[0] - this.start[0]) / 100.0 / ((end[this.pids.length + 2] - this.start[this.pids.length + 2]) / 1e9);
+			return (end[0] < 0) ? -1 : cores(end, 0);
 		}
 
+		/** Cores used by the processes, by this JVM and by the rest of the machine since the start. */
 		String sinceStart() {
 			long[] end = sample();
 			int n = this.pids.length;
-			double seconds = (end[n + 2] - this.start[n + 2]) / 1e9;
 			StringJoiner cores = new StringJoiner(" / ");
-			double rest = (end[n + 1] - this.start[n + 1]) / 100.0 / seconds;
+			double rest = cores(end, n + 1);
 			for (int i = 0; i <= n; i++) {
 				if (end[i] < 0 || end[n + 1] < 0) {
 					return "n/a";
 				}
-				double used = (end[i] - this.start[i]) / 100.0 / seconds;
+				double used = cores(end, i);
 				rest -= used;
 				cores.add(String.format("%.2f", used));
 			}
 			return cores.add(String.format("%.2f", Math.max(0, rest))) + " of "
 					+ Runtime.getRuntime().availableProcessors();
+		}
+
+		/** Cores the ticks at {@code index} amount to, between the start and {@code end}. */
+		private double cores(long[] end, int index) {
+			int time = this.pids.length + 2;
+			return (end[index] - this.start[index]) / 100.0 / ((end[time] - this.start[time]) / 1e9);
 		}
 
 		/** utime + stime of a process, in clock ticks (100 per second on Linux). */

@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.kratossync.events.EventEnvelope;
 import io.kratossync.events.IdentityId;
 import io.kratossync.events.LoggedIn;
-import io.kratossync.events.Topics;
 import io.kratossync.ingest.HookIngestApplication;
+import io.kratossync.testing.LastLogins;
 import io.kratossync.testing.EventProducer;
 import io.kratossync.testing.Fixtures;
 import io.kratossync.testing.KratosStub;
@@ -96,14 +96,7 @@ class FaultInjectionIntegrationTests {
 			await().atMost(Duration.ofSeconds(180)).until(() -> processed() == EVENTS);
 		}
 		assertThat(this.jdbc.sql("SELECT count(*) FROM user_settings").query(Long.class).single()).isEqualTo(EVENTS);
-		for (EventEnvelope event : events) {
-			LoggedIn login = (LoggedIn) event.data();
-			assertThat(this.jdbc.sql("SELECT last_login_at FROM user_settings WHERE identity_id = ?")
-				.param(login.identityId().value())
-				.query(java.time.OffsetDateTime.class)
-				.single()
-				.toInstant()).isEqualTo(login.loggedInAt());
-		}
+		assertThat(LastLogins.notStored(this.database, LastLogins.latest(events))).isEmpty();
 	}
 
 	@Test

@@ -59,8 +59,7 @@ class BatchApplier {
 	private boolean applyAtOnce(List<ConsumerRecord<String, EventEnvelope>> records) {
 		List<Delivery> deliveries = new ArrayList<>(records.size());
 		for (ConsumerRecord<String, EventEnvelope> record : records) {
-			deliveries.add(new Delivery(record.value(), new RecordPosition(record.topic(), record.partition(),
-					record.offset())));
+			deliveries.add(new Delivery(record.value(), position(record)));
 		}
 		TransactionStatus tx = null;
 		try {
@@ -96,8 +95,7 @@ class BatchApplier {
 				}
 				Object savepoint = tx.createSavepoint();
 				try {
-					this.applier.apply(record.value(),
-							new RecordPosition(record.topic(), record.partition(), record.offset()));
+					this.applier.apply(record.value(), position(record));
 					tx.releaseSavepoint(savepoint);
 				}
 				catch (RuntimeException ex) {
@@ -121,6 +119,10 @@ class BatchApplier {
 		if (failure != null) {
 			throw new BatchListenerFailedException(failure.getMessage(), failure, records.get(failedAt));
 		}
+	}
+
+	private static RecordPosition position(ConsumerRecord<?, ?> record) {
+		return new RecordPosition(record.topic(), record.partition(), record.offset());
 	}
 
 	/** Where the records were read, e.g. {@code kratos.identity-events.v1-2@100..349}, one range per partition. */
