@@ -13,6 +13,7 @@ import io.kratossync.ingest.publish.EventPublisher;
 import io.kratossync.ingest.webhook.Accepted;
 import io.kratossync.ingest.webhook.InvalidPayloadException;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -52,7 +53,7 @@ class AdminController {
 	@PostMapping("/admin/identities/{id}/password-change-required")
 	Mono<ResponseEntity<Accepted>> requirePasswordChange(@PathVariable String id,
 			@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
-			@RequestBody(required = false) PasswordChangeRequest request) {
+			@RequestHeader HttpHeaders headers, @RequestBody(required = false) PasswordChangeRequest request) {
 		IdentityId identityId;
 		try {
 			identityId = IdentityId.parse(id);
@@ -69,7 +70,7 @@ class AdminController {
 		UUID eventId = eventId(identityId, idempotencyKey);
 		EventEnvelope envelope = new EventEnvelope(eventId, "/kratos-sync/hook-ingest/admin", now,
 				new PasswordChangeRequired(identityId, now, reason));
-		return this.publisher.publish(envelope)
+		return this.publisher.publish(envelope, headers)
 			.map((published) -> ResponseEntity.status(HttpStatus.ACCEPTED)
 				.body(new Accepted(eventId, envelope.type().ceType(), identityId.toString())));
 	}

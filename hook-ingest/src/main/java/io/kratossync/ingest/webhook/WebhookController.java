@@ -11,6 +11,7 @@ import io.kratossync.ingest.publish.Published;
 import io.kratossync.support.Problems;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -44,26 +45,26 @@ class WebhookController {
 
 	@PostMapping(path = "/hooks/kratos/{flow}/{method}", consumes = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ResponseEntity<Accepted>> hook(@PathVariable String flow, @PathVariable String method,
-			@RequestHeader(name = TRIGGER_ID_HEADER, required = false) String triggerId, @RequestBody JsonNode body) {
+			@RequestHeader HttpHeaders headers, @RequestBody JsonNode body) {
 		HookPoint point = HookPoint.of(flow, method).orElseThrow(() -> new UnknownHookPointException(flow, method));
-		return handle(point, triggerId, body);
+		return handle(point, headers, body);
 	}
 
 	@PostMapping(path = "/hooks/kratos/{flow}", consumes = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ResponseEntity<Accepted>> hook(@PathVariable String flow,
-			@RequestHeader(name = TRIGGER_ID_HEADER, required = false) String triggerId, @RequestBody JsonNode body) {
+			@RequestHeader HttpHeaders headers, @RequestBody JsonNode body) {
 		HookPoint point = HookPoint.of(flow, null).orElseThrow(() -> new UnknownHookPointException(flow, null));
-		return handle(point, triggerId, body);
+		return handle(point, headers, body);
 	}
 
 	/** The path that STING-style Kratos configurations already call; the same as {@code settings/password}. */
 	@PostMapping(path = "/api/kratos/hooks/password-changed", consumes = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ResponseEntity<Accepted>> passwordChanged(
-			@RequestHeader(name = TRIGGER_ID_HEADER, required = false) String triggerId, @RequestBody JsonNode body) {
-		return handle(HookPoint.of("settings", "password").orElseThrow(), triggerId, body);
+			@RequestHeader HttpHeaders headers, @RequestBody JsonNode body) {
+		return handle(HookPoint.of("settings", "password").orElseThrow(), headers, body);
 	}
 
-	private Mono<ResponseEntity<Accepted>> handle(HookPoint point, String triggerId, JsonNode json) {
+	private Mono<ResponseEntity<Accepted>> handle(HookPoint point, HttpHeaders headers, JsonNode json) {
 		HookBody body = HookBody.parse(json);
 		IdentityEvent event;
 		try {
@@ -72,10 +73,10 @@ class WebhookController {
 		catch (IllegalArgumentException ex) {
 			throw new InvalidPayloadException("$", ex.getMessage());
 		}
-		UUID id = eventId(point, triggerId, body);
+		UUID id = eventId(point, headers.getFirst(TRIGGER_ID_HEADER), body);
 		EventEnvelope envelope = new EventEnvelope(id, "/kratos-sync/hook-ingest/" + point.path(), this.clock.instant(),
 				event);
-		return this.publisher.publish(envelope).map(WebhookController::accepted);
+		return this.publisher.publish(envelope, headers).map(WebhookController::accepted);
 	}
 
 	private static UUID eventId(HookPoint point, String triggerId, HookBody body) {
