@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +21,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -81,7 +78,7 @@ class WebhookFuzzIntegrationTests {
 			for (int i = 0; i < cases; i++) {
 				long before = endOffsets(consumer, partitions);
 				String path = PATHS.get(random.nextInt(random.nextInt(4) == 0 ? PATHS.size() : 8));
-				byte[] body = body(random, random.nextBoolean() ? template : rawCtx);
+				byte[] body = RandomBodies.body(random, random.nextBoolean() ? template : rawCtx);
 				String contentType = random.nextInt(10) < 7 ? "application/json"
 						: CONTENT_TYPES.get(random.nextInt(CONTENT_TYPES.size()));
 				String key = switch (random.nextInt(10)) {
@@ -119,88 +116,11 @@ class WebhookFuzzIntegrationTests {
 		assertThat(statuses).containsKey(202).containsKey(401).containsKey(422);
 	}
 
-	private static byte[] body(Random random, JsonNode valid) {
-		return switch (random.nextInt(10)) {
-			case 0 -> randomBytes(random, random.nextInt(2000));
-			case 1 -> truncate(random, JSON.writeValueAsBytes(valid));
-			case 2 -> deeplyNested(random.nextInt(3000) + 1);
-			case 3 -> JSON.writeValueAsBytes(JsonNodeFactory.instance.textNode(randomString(random, 20)));
-			case 4 -> JSON.writeValueAsBytes(mutate(random, valid.deepCopy(), "x".repeat(random.nextInt(300_000))));
-			default -> JSON.writeValueAsBytes(mutate(random, valid.deepCopy(), null));
-		};
-	}
-
-	/** Changes a few nodes of the tree: removes, retypes, or replaces them with odd values. */
-	private static JsonNode mutate(Random random, JsonNode root, String huge) {
-		int mutations = random.nextInt(4);
-		for (int m = 0; m < mutations; m++) {
-			ObjectNode parent = randomObject(random, root);
-			if (parent == null || parent.isEmpty()) {
-				continue;
-			}
-			List<String> names = List.copyOf(parent.propertyNames());
-			String name = names.get(random.nextInt(names.size()));
-			switch (random.nextInt(8)) {
-				case 0 -> parent.remove(name);
-				case 1 -> parent.putNull(name);
-				case 2 -> parent.put(name, random.nextLong());
-				case 3 -> parent.put(name, random.nextBoolean());
-				case 4 -> parent.put(name, randomString(random, 50));
-				case 5 -> parent.put(name, (huge != null) ? huge : randomString(random, 5000));
-				case 6 -> parent.set(name, JsonNodeFactory.instance.arrayNode().add(randomString(random, 10)));
-				default -> parent.put(name, "00000000-0000-0000-0000-000000000000");
-			}
-		}
-		if (random.nextInt(4) == 0 && root instanceof ObjectNode object) {
-			object.put("unknown_" + random.nextInt(100), randomString(random, 30));
-		}
-		return root;
-	}
-
-	private static ObjectNode randomObject(Random random, JsonNode node) {
-		ObjectNode found = (node instanceof ObjectNode object) ? object : null;
-		for (JsonNode child : node) {
-			if ((child.isObject() || child.isArray()) && random.nextInt(3) == 0) {
-				ObjectNode deeper = randomObject(random, child);
-				if (deeper != null) {
-					found = deeper;
-				}
-			}
-		}
-		return found;
-	}
-
-	private static byte[] deeplyNested(int depth) {
-		String json = "{\"identity\":" + "[".repeat(depth) + "]".repeat(depth) + "}";
-		return json.getBytes(StandardCharsets.UTF_8);
-	}
-
-	private static byte[] truncate(Random random, byte[] json) {
-		byte[] cut = new byte[random.nextInt(json.length)];
-		System.arraycopy(json, 0, cut, 0, cut.length);
-		return cut;
-	}
-
-	private static byte[] randomBytes(Random random, int length) {
-		byte[] bytes = new byte[length];
-		random.nextBytes(bytes);
-		return bytes;
-	}
-
 	private static String asciiString(Random random, int maxLength) {
 		int length = random.nextInt(maxLength) + 1;
 		StringBuilder text = new StringBuilder(length);
 		for (int i = 0; i < length; i++) {
 			text.append((char) (33 + random.nextInt(94)));
-		}
-		return text.toString();
-	}
-
-	private static String randomString(Random random, int maxLength) {
-		int length = random.nextInt(maxLength + 1);
-		StringBuilder text = new StringBuilder(length);
-		for (int i = 0; i < length; i++) {
-			text.append((char) (random.nextBoolean() ? 32 + random.nextInt(95) : random.nextInt(0x3000)));
 		}
 		return text.toString();
 	}

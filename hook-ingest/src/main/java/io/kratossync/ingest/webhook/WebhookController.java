@@ -9,6 +9,7 @@ import io.kratossync.events.Uuids;
 import io.kratossync.ingest.publish.EventPublisher;
 import io.kratossync.ingest.publish.Published;
 import io.kratossync.support.Problems;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.HttpHeaders;
@@ -22,6 +23,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebInputException;
 
 import reactor.core.publisher.Mono;
 
@@ -45,14 +47,14 @@ class WebhookController {
 
 	@PostMapping(path = "/hooks/kratos/{flow}/{method}", consumes = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ResponseEntity<Accepted>> hook(@PathVariable String flow, @PathVariable String method,
-			@RequestHeader HttpHeaders headers, @RequestBody JsonNode body) {
+			@RequestHeader HttpHeaders headers, @RequestBody byte[] body) {
 		HookPoint point = HookPoint.of(flow, method).orElseThrow(() -> new UnknownHookPointException(flow, method));
 		return handle(point, headers, body);
 	}
 
 	@PostMapping(path = "/hooks/kratos/{flow}", consumes = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ResponseEntity<Accepted>> hook(@PathVariable String flow,
-			@RequestHeader HttpHeaders headers, @RequestBody JsonNode body) {
+			@RequestHeader HttpHeaders headers, @RequestBody byte[] body) {
 		HookPoint point = HookPoint.of(flow, null).orElseThrow(() -> new UnknownHookPointException(flow, null));
 		return handle(point, headers, body);
 	}
@@ -60,12 +62,12 @@ class WebhookController {
 	/** The path that STING-style Kratos configurations already call; the same as {@code settings/password}. */
 	@PostMapping(path = "/api/kratos/hooks/password-changed", consumes = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ResponseEntity<Accepted>> passwordChanged(
-			@RequestHeader HttpHeaders headers, @RequestBody JsonNode body) {
+			@RequestHeader HttpHeaders headers, @RequestBody byte[] body) {
 		return handle(HookPoint.of("settings", "password").orElseThrow(), headers, body);
 	}
 
-	private Mono<ResponseEntity<Accepted>> handle(HookPoint point, HttpHeaders headers, JsonNode json) {
-		HookBody body = HookBody.parse(json);
+	private Mono<ResponseEntity<Accepted>> handle(HookPoint point, HttpHeaders headers, byte[] json) {
+		HookBody body = HookBody.parse(tree(json));
 		IdentityEvent event;
 		try {
 			event = point.toEvent(body, this.clock.instant());
@@ -77,6 +79,16 @@ class WebhookController {
 		EventEnvelope envelope = new EventEnvelope(id, "/kratos-sync/hook-ingest/" + point.path(), this.clock.instant(),
 				event);
 		return this.publisher.publish(envelope, headers).map(WebhookController::accepted);
+	}
+
+	/** The parts of the body that events need (see {@link WebhookJson}); 400 when it is not JSON. */
+	private static JsonNode tree(byte[] json) {
+		try {
+			return WebhookJson.read(json);
+		}
+		catch (JacksonException ex) {
+			throw new ServerWebInputException("The request body could not be read as JSON", null, ex);
+		}
 	}
 
 	private static UUID eventId(HookPoint point, String triggerId, HookBody body) {
