@@ -35,6 +35,23 @@ public final class ServiceProcess implements AutoCloseable {
 	}
 
 	/**
+	 * The JVM options of a service on top of the common ones, then those of {@code SERVICE_JVM_OPTIONS}. The
+	 * worker runs with the C1 compiler alone: it waits on the database, and C2's compilations took about half
+	 * of its CPU while it drained a backlog, for code it did not need (README "Performance").
+	 */
+	static List<String> jvmOptions(String name) {
+		List<String> options = new ArrayList<>();
+		if (name.equals("sync-worker")) {
+			options.add("-XX:TieredStopAtLevel=1");
+		}
+		String extra = System.getenv().getOrDefault("SERVICE_JVM_OPTIONS", "").trim();
+		if (!extra.isEmpty()) {
+			options.addAll(List.of(extra.split("\\s+")));
+		}
+		return options;
+	}
+
+	/**
 	 * Starts a service.
 	 * @param name the service name, e.g. {@code sync-worker}
 	 * @param jar its executable jar
@@ -48,7 +65,9 @@ public final class ServiceProcess implements AutoCloseable {
 	public static ServiceProcess start(String name, Path jar, Map<String, String> env, String heap,
 			Consumer<String> lines, String... args) throws IOException {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx" + heap, "-XX:+UseSerialGC", "-Xss512k", "-jar", jar.toString()));
+				"-Xmx" + heap, "-XX:+UseSerialGC", "-Xss512k"));
+		command.addAll(jvmOptions(name));
+		command.addAll(List.of("-jar", jar.toString()));
 		command.addAll(List.of(args));
 		ProcessBuilder builder = new ProcessBuilder(command);
 		// glibc gives each thread that allocates its own malloc arena; two keep the native memory of a service
