@@ -35,6 +35,7 @@ import io.kratossync.events.Topics;
 import io.kratossync.testing.Fixtures;
 import io.kratossync.testing.LastLogins;
 import io.kratossync.testing.KratosStub;
+import io.netty.handler.codec.http.HttpMethod;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
@@ -44,7 +45,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import io.netty.handler.codec.http.HttpMethod;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -83,7 +83,7 @@ public final class Bench {
 	private final int concurrency = Integer.parseInt(Machine.env("BENCH_CONCURRENCY", "32"));
 
 	/** Throughput rounds per endpoint, taking turns; the best is reported. */
-	private static final int ROUNDS = Integer.parseInt(Machine.env("BENCH_ROUNDS", "8"));
+	private final int rounds = Integer.parseInt(Machine.env("BENCH_ROUNDS", "8"));
 
 	private final int events = Integer.parseInt(Machine.env("BENCH_EVENTS", "200000"));
 
@@ -186,18 +186,18 @@ public final class Bench {
 			warmUp(noopUrl);
 			warmUp(nettyUrl);
 			warmUp(stingUrl);
-			log.info("Measuring throughput: {} rounds of {} requests per endpoint, concurrency {}", ROUNDS, this.requests,
+			log.info("Measuring throughput: {} rounds of {} requests per endpoint, concurrency {}", this.rounds, this.requests,
 					this.concurrency);
 			List<Round> ingestRounds = new ArrayList<>();
 			List<Round> trivialRounds = new ArrayList<>();
 			List<Round> nettyRounds = new ArrayList<>();
 			List<Round> stingRounds = new ArrayList<>();
 			// the endpoints take turns, so that a slow moment of the machine does not fall on one of them alone
-			for (int round = 0; round < ROUNDS; round++) {
-				ingestRounds.add(round(ingestUrl, ingest.pid()));
-				trivialRounds.add(round(noopUrl, trivial.pid()));
-				nettyRounds.add(round(nettyUrl, ProcessHandle.current().pid()));
-				stingRounds.add(round(stingUrl, ProcessHandle.current().pid()));
+			for (int round = 0; round < this.rounds; round++) {
+				ingestRounds.add(measure(ingestUrl, ingest.pid()));
+				trivialRounds.add(measure(noopUrl, trivial.pid()));
+				nettyRounds.add(measure(nettyUrl, ProcessHandle.current().pid()));
+				stingRounds.add(measure(stingUrl, ProcessHandle.current().pid()));
 			}
 			Round ingested = best(ingestRounds);
 			Round trivially = best(trivialRounds);
@@ -206,7 +206,7 @@ public final class Bench {
 			double nettyRate = best(nettyRounds).rate();
 			double stingRate = best(stingRounds).rate();
 			this.results.put("ingest webhooks/s (concurrency " + this.concurrency + ", worker stopped), best of "
-					+ ROUNDS + " rounds", round(ingestRate));
+					+ this.rounds + " rounds", round(ingestRate));
 			this.results.put("  ingest rounds, webhooks/s", rates(ingestRounds));
 			this.results.put("cores used during it: hook-ingest / bench JVM (load generator, broker) / rest",
 					ingested.cores());
@@ -245,7 +245,7 @@ public final class Bench {
 			try (ServiceProcess worker = ServiceProcess.start("sync-worker", ServiceProcess.jar(repo, "sync-worker"),
 					workerEnv, WORKER_HEAP, log("sync-worker"))) {
 				worker.awaitReady(workerPort, Duration.ofSeconds(120));
-				long accepted = this.warmUp + (long) ROUNDS * this.requests + ingestLatency.getTotalCount();
+				long accepted = this.warmUp + (long) this.rounds * this.requests + ingestLatency.getTotalCount();
 				log.info("Waiting for the worker to apply the {} webhooks so far", accepted);
 				awaitProcessed(jdbc(appDb), accepted, Duration.ofMinutes(3));
 				// end to end under a steady load that both services can carry side by side on this machine
@@ -361,7 +361,7 @@ public final class Bench {
 	private record Round(double rate, double serviceCores, String cores) {
 	}
 
-	private Round round(String url, long pid) throws Exception {
+	private Round measure(String url, long pid) throws Exception {
 		CpuShares cpu = new CpuShares(pid);
 		double rate = throughput(url);
 		return new Round(rate, cpu.serviceCores(), cpu.sinceStart());
@@ -385,14 +385,24 @@ public final class Bench {
 		for (int i = 0; i < count; i++) {
 			inFlight.acquire();
 			send(url).whenComplete((r, ex) -> {
-				if (ex != null || r >= 300) {
-					failures.incrementAndGet();
-				}
+				count(failures, r, ex);
 				inFlight.release();
 			});
 		}
 		// all answered once every permit is back
 		inFlight.acquire(this.concurrency);
+		requireNoFailures(url, failures);
+	}
+
+	/** Counts an answer that is not 2xx, or no answer at all. */
+	private static void count(AtomicInteger failures, Integer status, Throwable ex) {
+		if (ex != null || status >= 300) {
+			failures.incrementAndGet();
+		}
+	}
+
+	/** A figure measured over failed requests would flatter the endpoint: the phase fails instead. */
+	private static void requireNoFailures(String url, AtomicInteger failures) {
 		if (failures.get() > 0) {
 			throw new IllegalStateException(failures.get() + " requests to " + url + " failed");
 		}
@@ -405,6 +415,7 @@ public final class Bench {
 		long start = System.nanoTime();
 		long end = start + this.latencyPhase.toNanos();
 		Semaphore answered = new Semaphore(0);
+		AtomicInteger failures = new AtomicInteger();
 		ConcurrentLinkedQueue<long[]> sampled = new ConcurrentLinkedQueue<>();
 		int i = 0;
 		for (long due = start; due < end; due += interval, i++) {
@@ -417,6 +428,7 @@ public final class Bench {
 			UUID identity = UUID.randomUUID();
 			send(url, identity).whenComplete((r, ex) -> {
 				histogram.recordValue(Math.min(System.nanoTime() - intended, histogram.getHighestTrackableValue()));
+				count(failures, r, ex);
 				if (sample && r != null && r == 202) {
 					sampled.add(new long[] { identity.getMostSignificantBits(), identity.getLeastSignificantBits(),
 							System.currentTimeMillis() });
@@ -425,6 +437,7 @@ public final class Bench {
 			});
 		}
 		answered.acquire(i);
+		requireNoFailures(url, failures);
 		if (acks != null) {
 			acks.addAll(sampled);
 		}
@@ -763,12 +776,8 @@ public final class Bench {
 	 * The buckets of the ingest's own histogram of the time until Kafka acknowledged
 	 * ({@code kratos_sync_publish_seconds}): count of events per upper bound in seconds.
 	 */
-	private static Map<Double, Long> publishBuckets(String metricsUrl) throws Exception {
-		java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
-		String metrics = client
-			.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(metricsUrl)).build(),
-					java.net.http.HttpResponse.BodyHandlers.ofString())
-			.body();
+	private Map<Double, Long> publishBuckets(String metricsUrl) {
+		String metrics = this.load.get().uri(metricsUrl).responseContent().aggregate().asString().block(Duration.ofSeconds(10));
 		Map<Double, Long> buckets = new java.util.TreeMap<>();
 		java.util.regex.Matcher bucket = java.util.regex.Pattern
 			.compile("(?m)^kratos_sync_publish_seconds_bucket\\{[^}]*outcome=\"acknowledged\"[^}]*le=\"([^\"]+)\"[^}]*} ([0-9.E+]+)")
