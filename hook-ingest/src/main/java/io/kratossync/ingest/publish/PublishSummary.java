@@ -1,9 +1,10 @@
 package io.kratossync.ingest.publish;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+
+import io.kratossync.support.SummaryWindow;
 
 /**
  * Counts what was published and, at most once per interval, says so in one line: a log line per event costs
@@ -12,20 +13,14 @@ import java.util.function.LongSupplier;
  */
 final class PublishSummary {
 
-	private final long intervalNanos;
-
-	private final LongSupplier nanoTime;
+	private final SummaryWindow window;
 
 	private final LongAdder acknowledged = new LongAdder();
 
 	private final LongAdder failed = new LongAdder();
 
-	private final AtomicLong windowStart;
-
 	PublishSummary(Duration interval, LongSupplier nanoTime) {
-		this.intervalNanos = interval.toNanos();
-		this.nanoTime = nanoTime;
-		this.windowStart = new AtomicLong(nanoTime.getAsLong());
+		this.window = new SummaryWindow(interval, nanoTime);
 	}
 
 	/**
@@ -35,10 +30,8 @@ final class PublishSummary {
 	 */
 	String record(boolean ok) {
 		(ok ? this.acknowledged : this.failed).increment();
-		long now = this.nanoTime.getAsLong();
-		long start = this.windowStart.get();
-		long elapsed = now - start;
-		if (elapsed < this.intervalNanos || !this.windowStart.compareAndSet(start, now)) {
+		long elapsed = this.window.closeIfOver();
+		if (elapsed < 0) {
 			return null;
 		}
 		long acked = this.acknowledged.sumThenReset();
