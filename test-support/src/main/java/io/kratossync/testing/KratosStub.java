@@ -51,14 +51,16 @@ public final class KratosStub implements AutoCloseable {
 	 * @param headers the request headers
 	 * @param status the status answered, -1 when the connection was dropped
 	 * @param injected whether the answer was an injected fault (nothing was done)
+	 * @param atNanos when it arrived ({@link System#nanoTime()})
 	 */
-	public record Call(String method, String path, Map<String, List<String>> headers, int status, boolean injected) {
+	public record Call(String method, String path, Map<String, List<String>> headers, int status, boolean injected,
+			long atNanos) {
 	}
 
 	private record Session(String id, UUID identityId, boolean needsAal2) {
 	}
 
-	private record Fault(int status, Duration delay) {
+	private record Fault(int status, Duration delay, Map<String, String> headers) {
 	}
 
 	private volatile HttpServer server;
@@ -170,8 +172,20 @@ public final class KratosStub implements AutoCloseable {
 	 * @param delay how long to wait before answering
 	 */
 	public void failNext(int count, int status, Duration delay) {
+		failNext(count, status, delay, Map.of());
+	}
+
+	/**
+	 * The next {@code count} requests to the admin API are answered with {@code status} and the given headers
+	 * (e.g. {@code Retry-After}) after {@code delay} instead of being served.
+	 * @param count how many requests
+	 * @param status the status to answer
+	 * @param delay how long to wait before answering
+	 * @param headers headers of the answer
+	 */
+	public void failNext(int count, int status, Duration delay, Map<String, String> headers) {
 		for (int i = 0; i < count; i++) {
-			this.faults.add(new Fault(status, delay));
+			this.faults.add(new Fault(status, delay, headers));
 		}
 	}
 
@@ -216,6 +230,7 @@ public final class KratosStub implements AutoCloseable {
 	}
 
 	private void handle(HttpExchange exchange) throws IOException {
+		long at = System.nanoTime();
 		try (exchange; InputStream body = exchange.getRequestBody()) {
 			body.readAllBytes();
 			String method = exchange.getRequestMethod();
@@ -223,12 +238,13 @@ public final class KratosStub implements AutoCloseable {
 			Response response = route(method, path, exchange);
 			if (response == null) {
 				// a dead Kratos: close the connection without an answer
-				this.calls.add(new Call(method, path, Map.copyOf(exchange.getRequestHeaders()), -1, true));
+				this.calls.add(new Call(method, path, Map.copyOf(exchange.getRequestHeaders()), -1, true, at));
 				exchange.close();
 				return;
 			}
 			this.calls.add(new Call(method, path, Map.copyOf(exchange.getRequestHeaders()), response.status(),
-					response.injected()));
+					response.injected(), at));
+			response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
 			byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
 			if (bytes.length > 0) {
 				exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
@@ -243,10 +259,10 @@ public final class KratosStub implements AutoCloseable {
 		}
 	}
 
-	private record Response(int status, String body, boolean injected) {
+	private record Response(int status, String body, boolean injected, Map<String, String> headers) {
 
 		Response(int status, String body) {
-			this(status, body, false);
+			this(status, body, false, Map.of());
 		}
 
 	}
@@ -260,7 +276,7 @@ public final class KratosStub implements AutoCloseable {
 			if (fault != null) {
 				pause(fault.delay());
 				return new Response(fault.status(), (fault.status() >= 400) ? error(fault.status(), "injected fault") : "",
-						true);
+						true, fault.headers());
 			}
 			Matcher matcher = IDENTITY_SESSIONS.matcher(path);
 			if (matcher.matches() && method.equals("DELETE")) {

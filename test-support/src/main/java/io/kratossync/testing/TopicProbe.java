@@ -58,6 +58,44 @@ public final class TopicProbe {
 		}
 	}
 
+	/**
+	 * Watches the end offsets of a topic with one consumer, for tests that check many requests one by one.
+	 * @param bootstrapServers the broker
+	 * @param topic the topic (it must exist)
+	 * @return the watcher; close it when done
+	 */
+	public static EndOffsets watch(String bootstrapServers, String topic) {
+		return new EndOffsets(consumer(bootstrapServers), topic);
+	}
+
+	/** The end offsets of one topic, read on demand through one consumer. */
+	public static final class EndOffsets implements AutoCloseable {
+
+		private final KafkaConsumer<byte[], byte[]> consumer;
+
+		private final List<TopicPartition> partitions;
+
+		private EndOffsets(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+			this.consumer = consumer;
+			this.partitions = partitions(consumer, topic);
+			if (this.partitions.isEmpty()) {
+				consumer.close();
+				throw new IllegalStateException("no topic " + topic);
+			}
+		}
+
+		/** @return the number of records ever written to the topic (sum of the end offsets) */
+		public long sum() {
+			return this.consumer.endOffsets(this.partitions).values().stream().mapToLong(Long::longValue).sum();
+		}
+
+		@Override
+		public void close() {
+			this.consumer.close();
+		}
+
+	}
+
 	private static boolean reached(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
 		return end.entrySet().stream().allMatch((e) -> consumer.position(e.getKey()) >= e.getValue());
 	}
