@@ -9,6 +9,7 @@ import io.kratossync.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
@@ -24,12 +25,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=" + HookIngestApplication.CONFIG_NAME,
 				"kratos-sync.ingest.webhook-auth.api-keys=" + HookIngestTest.WEBHOOK_KEY,
-				"kratos-sync.ingest.admin-auth.api-keys=" + HookIngestTest.ADMIN_KEY })
+				"kratos-sync.ingest.admin-auth.api-keys=" + HookIngestTest.ADMIN_KEY, "management.server.port=0" })
 @AutoConfigureWebTestClient(timeout = "20s")
 class BrokerUnreachableIntegrationTests {
 
 	@Autowired
 	WebTestClient client;
+
+	@Value("${local.management.port}")
+	int managementPort;
 
 	@DynamicPropertySource
 	static void unreachableBroker(DynamicPropertyRegistry registry) throws IOException {
@@ -71,7 +75,10 @@ class BrokerUnreachableIntegrationTests {
 				.expectStatus()
 				.isEqualTo(503);
 		}
-		this.client.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+		WebTestClient management = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.managementPort).build();
+		management.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+		// not ready: a load balancer stops sending webhooks to an instance that cannot make them durable
+		management.get().uri("/actuator/health/readiness").exchange().expectStatus().isEqualTo(503);
 	}
 
 }

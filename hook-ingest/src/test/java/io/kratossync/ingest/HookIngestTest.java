@@ -20,9 +20,11 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 @Inherited
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=" + HookIngestApplication.CONFIG_NAME,
-				"kratos-sync.ingest.webhook-auth.api-keys=" + HookIngestTest.WEBHOOK_KEY + ",rotated-webhook-key",
-				"kratos-sync.ingest.webhook-auth.basic-credentials=kratos:basic-secret",
-				"kratos-sync.ingest.admin-auth.api-keys=" + HookIngestTest.ADMIN_KEY, "kratos-sync.ingest.topic-partitions=3" })
+				"kratos-sync.ingest.webhook-auth.api-keys=" + HookIngestTest.WEBHOOK_KEY + "," + HookIngestTest.ROTATED_KEY,
+				"kratos-sync.ingest.webhook-auth.basic-credentials=kratos:" + HookIngestTest.BASIC_PASSWORD,
+				"kratos-sync.ingest.admin-auth.api-keys=" + HookIngestTest.ADMIN_KEY,
+				"kratos-sync.ingest.metrics-auth.api-keys=" + HookIngestTest.METRICS_KEY, "management.server.port=0",
+				"kratos-sync.ingest.topic-partitions=3" })
 @AutoConfigureWebTestClient
 @EmbeddedKafka(bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 public @interface HookIngestTest {
@@ -32,5 +34,14 @@ public @interface HookIngestTest {
 
 	/** The admin key the tests send. */
 	String ADMIN_KEY = "test-admin-key-9876543210";
+
+	/** The second webhook key, as during a rotation. */
+	String ROTATED_KEY = "rotated-webhook-key-0123456789";
+
+	/** The password of Kratos's basic_auth (user {@code kratos}). */
+	String BASIC_PASSWORD = "basic-secret-0123456789abcdef";
+
+	/** The key of the metrics scraper. */
+	String METRICS_KEY = "test-metrics-key-0123456789";
 
 }

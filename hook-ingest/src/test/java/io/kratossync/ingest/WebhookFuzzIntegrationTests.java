@@ -1,23 +1,17 @@
 package io.kratossync.ingest;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
 
 import io.kratossync.events.Topics;
 import io.kratossync.testing.Fixtures;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import io.kratossync.testing.PathSpellings;
+import io.kratossync.testing.RawHttp;
+import io.kratossync.testing.TopicProbe;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -66,18 +60,18 @@ class WebhookFuzzIntegrationTests {
 		long seed = Long.getLong("fuzz.seed", System.nanoTime());
 		int cases = Integer.getInteger("fuzz.cases", 3000);
 		Random random = new Random(seed);
-		HttpClient client = HttpClient.newHttpClient();
 		JsonNode template = JSON.readTree(Fixtures.text("kratos/settings-after-password.json"));
 		JsonNode rawCtx = JSON.readTree(Fixtures.text("kratos/settings-after.ctx.json"));
 		Map<Integer, Integer> statuses = new TreeMap<>();
-		try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-			List<TopicPartition> partitions = consumer.partitionsFor(Topics.IDENTITY_EVENTS.name())
-				.stream()
-				.map((p) -> new TopicPartition(p.topic(), p.partition()))
-				.toList();
+		try (TopicProbe.EndOffsets topic = TopicProbe.watch(this.bootstrapServers, Topics.IDENTITY_EVENTS.name())) {
 			for (int i = 0; i < cases; i++) {
-				long before = endOffsets(consumer, partitions);
+				long before = topic.sum();
 				String path = PATHS.get(random.nextInt(random.nextInt(4) == 0 ? PATHS.size() : 8));
+				boolean respelled = random.nextInt(8) == 0;
+				if (respelled) {
+					// another spelling of the path, as an attacker tries to slip past the checks
+					path = PathSpellings.random(random, PATHS.get(random.nextInt(8)));
+				}
 				byte[] body = RandomBodies.body(random, random.nextBoolean() ? template : rawCtx);
 				String contentType = random.nextInt(10) < 7 ? "application/json"
 						: CONTENT_TYPES.get(random.nextInt(CONTENT_TYPES.size()));
@@ -92,23 +86,18 @@ class WebhookFuzzIntegrationTests {
 					case 1 -> asciiString(random, 80);
 					default -> UUID.randomUUID().toString();
 				};
-				HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
-					.timeout(Duration.ofSeconds(20))
-					.POST(HttpRequest.BodyPublishers.ofByteArray(body));
-				if (!contentType.isEmpty()) {
-					request.header("Content-Type", contentType);
-				}
-				if (key != null) {
-					request.header("X-Webhook-Key", key);
-				}
-				if (triggerId != null) {
-					request.header("Ory-Webhook-Trigger-ID", triggerId);
-				}
-				int status = client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+				Map<String, String> headers = new HashMap<>();
+				headers.put("Content-Type", contentType.isEmpty() ? null : contentType);
+				headers.put("X-Webhook-Key", key);
+				headers.put("Ory-Webhook-Trigger-ID", triggerId);
+				int status = RawHttp.send(this.port, "POST", path, headers, body).status();
 				statuses.merge(status, 1, Integer::sum);
-				long published = endOffsets(consumer, partitions) - before;
+				long published = topic.sum() - before;
 				String replay = "case " + i + " of seed " + seed + ": " + path + " -> " + status;
 				assertThat(status).as(replay).isLessThan(500);
+				if (respelled) {
+					assertThat(status).as(replay + ": another spelling of a path is never served").isGreaterThanOrEqualTo(400);
+				}
 				assertThat(published).as(replay + ", records published").isEqualTo((status == 202) ? 1 : 0);
 			}
 		}
@@ -123,16 +112,6 @@ class WebhookFuzzIntegrationTests {
 			text.append((char) (33 + random.nextInt(94)));
 		}
 		return text.toString();
-	}
-
-	private KafkaConsumer<byte[], byte[]> consumer() {
-		Properties props = new Properties();
-		props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers);
-		return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-	}
-
-	private static long endOffsets(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
-		return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
 	}
 
 }

@@ -1,0 +1,194 @@
+package io.kratossync.ingest.security;
+
+import java.util.List;
+
+import io.kratossync.ingest.system.IngestProperties;
+import io.kratossync.support.CredentialPolicy;
+import io.kratossync.support.Problems;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
+import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.security.web.server.util.matcher.AndServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.web.server.ServerWebExchange;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The one filter chain of hook-ingest, deny by default. Each realm is a matcher on the parsed path (the router's
+ * own parsing; {@link PathFirewall} has already refused every other spelling) and opens only to its own
+ * credentials: the webhook realm to Kratos's key, the admin realm to the admin key, the metrics on the
+ * management port to the metrics key. The probes on the management port are open. Every other request is
+ * refused. A refusal is {@code 401 application/problem+json}, written before the body is read.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebFluxSecurity
+class SecurityConfiguration {
+
+	private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+
+	/** The probes (health and its groups: liveness, readiness, ...): open, on the management port only. */
+	static final String[] PROBES = { "/actuator/health", "/actuator/health/**" };
+
+	@Bean
+	List<Realm> realms(IngestProperties properties, ManagementPort management) {
+		return List.of(
+				new Realm("webhook", ServerWebExchangeMatchers.pathMatchers("/hooks/kratos/**", "/api/kratos/hooks/**"),
+						properties.webhookAuth()),
+				new Realm("admin", ServerWebExchangeMatchers.pathMatchers("/admin/**"), properties.adminAuth()),
+				new Realm("metrics",
+						new AndServerWebExchangeMatcher(management.matcher(),
+								ServerWebExchangeMatchers.pathMatchers("/actuator/**")),
+						properties.metricsAuth()));
+	}
+
+	@Bean
+	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, List<Realm> realms,
+			IngestProperties properties, ManagementPort management, ProblemResponses problems,
+			@Value("${server.port:8080}") int serverPort, @Value("${management.server.port:-1}") int managementPort) {
+		checkConfiguration(properties, realms, serverPort, managementPort);
+		AuthenticationWebFilter authentication = new AuthenticationWebFilter(authenticationManager());
+		authentication.setServerAuthenticationConverter(converter(realms));
+		authentication.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
+		authentication.setAuthenticationFailureHandler((filterExchange, ex) -> unauthenticated(
+				filterExchange.getExchange(), realms, problems));
+		http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+			.logout(ServerHttpSecurity.LogoutSpec::disable)
+			.anonymous(ServerHttpSecurity.AnonymousSpec::disable)
+			.requestCache((cache) -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+			.addFilterAt(authentication, SecurityWebFiltersOrder.AUTHENTICATION)
+			.exceptionHandling((exceptions) -> exceptions
+				.authenticationEntryPoint((exchange, ex) -> unauthenticated(exchange, realms, problems))
+				.accessDeniedHandler((exchange, ex) -> problems.write(exchange, Problems.of(HttpStatus.FORBIDDEN,
+						"forbidden", "Forbidden", "This credential does not open this path"), "forbidden")))
+			.authorizeExchange((exchanges) -> {
+				exchanges.matchers(new AndServerWebExchangeMatcher(management.matcher(),
+						ServerWebExchangeMatchers.pathMatchers(PROBES))).permitAll();
+				for (Realm realm : realms) {
+					exchanges.matchers(realm.paths()).hasAuthority(realm.authority().getAuthority());
+				}
+				exchanges.anyExchange().denyAll();
+			});
+		return http.build();
+	}
+
+	/**
+	 * Reads the credential of the realm the path belongs to, and of no other realm; nothing when the path is in no
+	 * realm or the request carries nothing (the request is then refused as unauthenticated).
+	 */
+	private static ServerAuthenticationConverter converter(List<Realm> realms) {
+		return (exchange) -> realmOf(exchange, realms).flatMap((realm) -> {
+			HttpHeaders headers = exchange.getRequest().getHeaders();
+			String key = headers.getFirst(realm.credentials().headerName());
+			String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
+			if (!realm.credentials().presented(key, authorization)) {
+				return Mono.empty();
+			}
+			return Mono.just(new PresentedCredential(realm, key, authorization));
+		});
+	}
+
+	private static ReactiveAuthenticationManager authenticationManager() {
+		return (authentication) -> {
+			PresentedCredential presented = (PresentedCredential) authentication;
+			Realm realm = presented.realm;
+			if (!realm.credentials().accepts(presented.key, presented.authorization)) {
+				return Mono.error(new BadCredentialsException("wrong credential for the " + realm.name() + " realm"));
+			}
+			Authentication accepted = UsernamePasswordAuthenticationToken.authenticated(realm.name(), null,
+					List.of(realm.authority()));
+			return Mono.just(accepted);
+		};
+	}
+
+	static Mono<Realm> realmOf(ServerWebExchange exchange, List<Realm> realms) {
+		return Flux.fromIterable(realms)
+			.concatMap((realm) -> realm.paths().matches(exchange).filter(ServerWebExchangeMatcher.MatchResult::isMatch)
+				.map((match) -> realm))
+			.next();
+	}
+
+	private static Mono<Void> unauthenticated(ServerWebExchange exchange, List<Realm> realms,
+			ProblemResponses problems) {
+		return realmOf(exchange, realms).map(Realm::required)
+			.defaultIfEmpty("No credential opens this path")
+			.flatMap((detail) -> problems.write(exchange,
+					Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated", "Authentication required", detail),
+					"unauthenticated"));
+	}
+
+	/**
+	 * Refuses to start with unsafe credentials (examples, short ones, one shared by two realms) or with the
+	 * actuator on the application port.
+	 */
+	private static void checkConfiguration(IngestProperties properties, List<Realm> realms, int serverPort,
+			int managementPort) {
+		if (managementPort < 0 || (managementPort == serverPort && serverPort != 0)) {
+			throw new IllegalStateException("Refusing to start: the management port (MANAGEMENT_PORT, "
+					+ "management.server.port) must be set and differ from the webhook port, so that probes and "
+					+ "metrics are never served beside the webhooks");
+		}
+		CredentialPolicy policy = new CredentialPolicy()
+			.realm("WEBHOOK_API_KEYS / WEBHOOK_BASIC_CREDENTIALS", properties.webhookAuth())
+			.realm("ADMIN_API_KEYS / ADMIN_BASIC_CREDENTIALS", properties.adminAuth())
+			.realm("METRICS_API_KEYS / METRICS_BASIC_CREDENTIALS", properties.metricsAuth());
+		for (String tolerated : policy.enforce(properties.allowExampleCredentials())) {
+			log.warn("Unsafe credential tolerated because {}=true (local trial stack only): {}",
+					CredentialPolicy.ALLOW_EXAMPLES_SETTING, tolerated);
+		}
+		if (properties.metricsAuth().isEmpty()) {
+			log.warn("No METRICS_API_KEYS configured: /actuator/prometheus on the management port opens to nobody");
+		}
+		log.info("Realms: {}; every other request is refused; probes open on the management port {}",
+				realms.stream().map((r) -> r.name() + " (" + r.credentials().all().size() + " credentials)").toList(),
+				managementPort);
+	}
+
+	/** A credential as the request presented it, before it is checked. */
+	private static final class PresentedCredential extends UsernamePasswordAuthenticationToken {
+
+		private static final long serialVersionUID = 1L;
+
+		private final transient Realm realm;
+
+		private final transient String key;
+
+		private final transient String authorization;
+
+		PresentedCredential(Realm realm, String key, String authorization) {
+			super(realm.name(), null);
+			this.realm = realm;
+			this.key = key;
+			this.authorization = authorization;
+		}
+
+		@Override
+		public String toString() {
+			return "PresentedCredential[realm=" + this.realm.name() + "]";
+		}
+
+	}
+
+}
