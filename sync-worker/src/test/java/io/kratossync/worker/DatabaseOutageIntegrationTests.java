@@ -41,7 +41,8 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=" + SyncWorkerApplication.CONFIG_NAME, "kratos-sync.worker.topic-partitions=3",
 				"kratos-sync.worker.consumer.max-backoff=1s", "spring.datasource.hikari.connection-timeout=1000",
-				"kratos-sync.worker.kratos.admin-url=http://127.0.0.1:9", "kratos-sync.worker.kratos.public-url=http://127.0.0.1:9" })
+				"kratos-sync.worker.kratos.admin-url=http://127.0.0.1:9", "kratos-sync.worker.kratos.public-url=http://127.0.0.1:9",
+				"management.server.port=0" })
 @EmbeddedKafka(bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 @DirtiesContext
 class DatabaseOutageIntegrationTests {
@@ -62,8 +63,8 @@ class DatabaseOutageIntegrationTests {
 		this.bootstrapServers = broker.getBrokersAsString();
 	}
 
-	@Value("${local.server.port}")
-	int port;
+	@Value("${local.management.port}")
+	int managementPort;
 
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry registry) {
@@ -113,7 +114,7 @@ class DatabaseOutageIntegrationTests {
 
 	private int readiness() throws Exception {
 		HttpRequest request = HttpRequest
-			.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/health/readiness"))
+			.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health/readiness"))
 			.build();
 		return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
 	}

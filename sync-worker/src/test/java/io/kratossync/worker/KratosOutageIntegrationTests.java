@@ -79,6 +79,49 @@ class KratosOutageIntegrationTests extends WorkerIntegrationTestSupport {
 		assertThat(kratos.calls().stream().anyMatch((c) -> c.status() == 500)).isTrue();
 	}
 
+	@Test
+	void refusedCredentialsTakeReadinessDownUntilACallSucceeds() throws Exception {
+		UUID identity = UUID.randomUUID();
+		kratos.createSession(identity);
+		// an Ory Network token that is wrong: every call answered 401, then mended
+		kratos.failNext(2, 401, Duration.ZERO);
+		EventEnvelope required = envelope(new PasswordChangeRequired(new IdentityId(identity), Instant.now(), null));
+		publish(required);
+
+		await().atMost(Duration.ofSeconds(30)).until(() -> readiness() == 503);
+		assertThat(this.meters.get("kratos_sync_kratos_auth_failures").counter().count()).isGreaterThanOrEqualTo(1);
+		assertThat(actionStatus(required.id())).isEqualTo("pending");
+
+		await().atMost(Duration.ofSeconds(30)).until(() -> "done".equals(actionStatus(required.id())));
+		await().atMost(Duration.ofSeconds(10)).until(() -> readiness() == 200);
+		assertThat(kratos.activeSessions(identity)).isZero();
+	}
+
+	@Test
+	void aRetryAfterOf429IsHonoured() {
+		UUID identity = UUID.randomUUID();
+		kratos.createSession(identity);
+		kratos.failNext(1, 429, Duration.ZERO, java.util.Map.of("Retry-After", "2"));
+		EventEnvelope required = envelope(new PasswordChangeRequired(new IdentityId(identity), Instant.now(), null));
+		publish(required);
+
+		await().atMost(Duration.ofSeconds(30)).until(() -> "done".equals(actionStatus(required.id())));
+		List<KratosStub.Call> calls = kratos.revocationCalls(identity);
+		assertThat(calls).extracting(KratosStub.Call::status).containsExactly(429, 204);
+		// the back-off alone would have waited 100-300 ms
+		assertThat(Duration.ofNanos(calls.get(1).atNanos() - calls.get(0).atNanos()))
+			.isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+	}
+
+	private int readiness() throws Exception {
+		java.net.http.HttpRequest request = java.net.http.HttpRequest
+			.newBuilder(java.net.URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health/readiness"))
+			.build();
+		return java.net.http.HttpClient.newHttpClient()
+			.send(request, java.net.http.HttpResponse.BodyHandlers.discarding())
+			.statusCode();
+	}
+
 	private double gauge(String state) {
 		return this.meters.get("resilience4j.circuitbreaker.state")
 			.tag("name", "kratos-admin")

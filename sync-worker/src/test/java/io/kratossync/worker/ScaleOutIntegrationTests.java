@@ -37,7 +37,7 @@ class ScaleOutIntegrationTests extends WorkerIntegrationTestSupport {
 		await().atMost(Duration.ofSeconds(60)).until(() -> applied(events) >= 50);
 
 		try (ConfigurableApplicationContext second = SyncWorkerApplication.application()
-			.run("--server.port=0", "--spring.kafka.bootstrap-servers=" + this.bootstrapServers,
+			.run("--server.port=0", "--management.server.port=0", "--spring.kafka.bootstrap-servers=" + this.bootstrapServers,
 					"--spring.datasource.url=" + DATABASE, "--spring.datasource.username=postgres",
 					"--spring.datasource.password=postgres", "--kratos-sync.worker.kratos.admin-url=" + kratos.url(),
 					"--kratos-sync.worker.kratos.public-url=" + kratos.url(), "--kratos-sync.worker.topic-partitions=3",

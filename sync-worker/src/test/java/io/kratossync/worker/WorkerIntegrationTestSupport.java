@@ -31,9 +31,18 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=" + SyncWorkerApplication.CONFIG_NAME,
 				"kratos-sync.worker.outbox.poll-interval=100ms", "kratos-sync.worker.outbox.initial-backoff=100ms",
-				"kratos-sync.worker.outbox.max-backoff=500ms", "kratos-sync.worker.topic-partitions=3" })
+				"kratos-sync.worker.outbox.max-backoff=500ms", "kratos-sync.worker.topic-partitions=3",
+				"kratos-sync.worker.read-auth.api-keys=" + WorkerIntegrationTestSupport.READ_KEY,
+				"kratos-sync.worker.metrics-auth.api-keys=" + WorkerIntegrationTestSupport.METRICS_KEY,
+				"management.server.port=0" })
 @EmbeddedKafka(bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 public abstract class WorkerIntegrationTestSupport {
+
+	/** The key of the service read API the tests send. */
+	protected static final String READ_KEY = "test-read-key-0123456789abcdef";
+
+	/** The key of the metrics scraper. */
+	protected static final String METRICS_KEY = "test-metrics-key-0123456789abc";
 
 	protected static KratosStub kratos;
 
@@ -52,6 +61,9 @@ public abstract class WorkerIntegrationTestSupport {
 
 	@Value("${local.server.port}")
 	protected int port;
+
+	@Value("${local.management.port}")
+	protected int managementPort;
 
 	@BeforeAll
 	static void startKratos() {

@@ -17,7 +17,7 @@ public class KratosTransport {
 
 	private final JdkClientHttpRequestFactory requestFactory;
 
-	KratosTransport(WorkerProperties properties) {
+	public KratosTransport(WorkerProperties properties) {
 		HttpClient client = HttpClient.newBuilder()
 			.connectTimeout(properties.kratos().connectTimeout())
 			.followRedirects(HttpClient.Redirect.NEVER)

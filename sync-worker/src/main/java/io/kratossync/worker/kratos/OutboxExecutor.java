@@ -44,8 +44,10 @@ class OutboxExecutor {
 
 	private final MeterRegistry meters;
 
+	private final KratosAdminHealthIndicator credentials;
+
 	OutboxExecutor(KratosActions actions, KratosAdminClient kratos, WorkerProperties properties, Clock clock,
-			CircuitBreaker kratosAdminBreaker, MeterRegistry meters) {
+			CircuitBreaker kratosAdminBreaker, MeterRegistry meters, KratosAdminHealthIndicator credentials) {
 		this.actions = actions;
 		this.kratos = kratos;
 		this.settings = properties.outbox();
@@ -53,6 +55,7 @@ class OutboxExecutor {
 		this.clock = clock;
 		this.breaker = kratosAdminBreaker;
 		this.meters = meters;
+		this.credentials = credentials;
 	}
 
 	@Scheduled(fixedDelayString = "${kratos-sync.worker.outbox.poll-interval:500ms}")
@@ -91,28 +94,42 @@ class OutboxExecutor {
 		switch (outcome.result()) {
 			case DONE -> {
 				this.breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+				this.credentials.accepted();
 				this.actions.done(action.id());
 				log.info("Revoked all sessions of identity {} for event {} ({}, attempt {})", action.identityId(),
 						action.eventId(), outcome.detail(), action.attempts());
 			}
 			case REJECTED -> {
 				this.breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+				this.credentials.accepted();
 				fail(action, outcome.detail(), "Kratos rejected the revocation");
+			}
+			case UNAUTHORIZED -> {
+				this.breaker.onError(took, TimeUnit.NANOSECONDS, new KratosUnavailableException(outcome.detail()));
+				this.credentials.refused(this.adminUrl, outcome.detail());
+				retryLater(action, outcome.detail(), this.settings.maxBackoff());
 			}
 			case RETRY -> {
 				this.breaker.onError(took, TimeUnit.NANOSECONDS, new KratosUnavailableException(outcome.detail()));
-				retryLater(action, outcome.detail());
+				retryLater(action, outcome.detail(), outcome.retryAfter());
 			}
 		}
 	}
 
-	private void retryLater(Claimed action, String detail) {
+	/**
+	 * Schedules the next attempt after the back-off, or after {@code atLeast} when that is longer (Kratos's
+	 * {@code Retry-After}, or the longest back-off while Kratos refuses our credentials).
+	 */
+	private void retryLater(Claimed action, String detail, Duration atLeast) {
 		Instant now = this.clock.instant();
 		if (action.createdAt().plus(this.settings.giveUpAfter()).isBefore(now)) {
 			fail(action, detail, "Gave up after " + action.attempts() + " attempts since " + action.createdAt());
 			return;
 		}
 		Duration wait = backoff(action.attempts());
+		if (atLeast != null && atLeast.compareTo(wait) > 0) {
+			wait = atLeast;
+		}
 		this.actions.retryAt(action.id(), now.plus(wait), detail);
 		log.warn("Kratos Admin API at {} did not revoke sessions of identity {} for event {} ({}); "
 				+ "the revocation waits in the outbox, attempt {} failed, next in {} ms", this.adminUrl,

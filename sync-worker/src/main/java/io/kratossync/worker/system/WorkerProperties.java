@@ -3,6 +3,7 @@ package io.kratossync.worker.system;
 import java.net.URI;
 import java.time.Duration;
 
+import io.kratossync.support.Credentials;
 import io.kratossync.support.Secret;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -19,13 +20,19 @@ import org.springframework.validation.annotation.Validated;
  * Settings of sync-worker ({@code kratos-sync.worker.*}). Every setting is documented in the README.
  *
  * @param topicPartitions partitions of the event topic when the worker creates it
+ * @param readAuth how a trusted service authenticates to the read API (the read realm); empty: no one reads it
+ * @param metricsAuth how a metrics scraper authenticates on the management port; empty: no one reads the metrics
+ * @param allowExampleCredentials whether the example credentials of the local trial stack are tolerated (never
+ * in production)
  * @param kratos how to reach Kratos
  * @param outbox how the Kratos Admin API outbox is worked off
  * @param consumer how failed records are retried
  */
 @Validated
 @ConfigurationProperties("kratos-sync.worker")
-public record WorkerProperties(@DefaultValue("6") @Positive int topicPartitions, @Valid @NotNull Kratos kratos,
+public record WorkerProperties(@DefaultValue("6") @Positive int topicPartitions, @NotNull Credentials readAuth,
+		@NotNull Credentials metricsAuth, @DefaultValue("false") boolean allowExampleCredentials,
+		@Valid @NotNull Kratos kratos,
 		@Valid @NotNull Outbox outbox, @Valid @NotNull @DefaultValue Consumer consumer) {
 
 	/**
@@ -50,10 +57,13 @@ public record WorkerProperties(@DefaultValue("6") @Positive int topicPartitions,
 	 * settings flow
 	 * @param connectTimeout connect timeout of every Kratos call
 	 * @param readTimeout read timeout of every Kratos call
+	 * @param whoamiCacheTtl how long an active session that whoami confirmed is taken as active without asking
+	 * again; zero (the default) asks every time. A revoked session stays accepted for at most this long
 	 */
 	public record Kratos(@NotNull URI adminUrl, @NotNull URI publicUrl, @DefaultValue("") Secret adminToken,
 			@DefaultValue("ory_kratos_session") @NotBlank String sessionCookieName, @DefaultValue("") String settingsUrl,
-			@DefaultValue("2s") @NotNull Duration connectTimeout, @DefaultValue("5s") @NotNull Duration readTimeout) {
+			@DefaultValue("2s") @NotNull Duration connectTimeout, @DefaultValue("5s") @NotNull Duration readTimeout,
+			@DefaultValue("0s") @NotNull Duration whoamiCacheTtl) {
 
 		/** @return the URL of the settings flow the frontend should send the user to */
 		public URI effectiveSettingsUrl() {

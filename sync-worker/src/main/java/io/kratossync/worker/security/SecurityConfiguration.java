@@ -1,0 +1,316 @@
+package io.kratossync.worker.security;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.kratossync.support.CredentialPolicy;
+import io.kratossync.support.Credentials;
+import io.kratossync.support.Problems;
+import io.kratossync.worker.kratos.KratosTransport;
+import io.kratossync.worker.system.WorkerProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AuthenticationServiceException;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.AuthenticationFilter;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.AndRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.web.client.RestClient;
+
+/**
+ * The one filter chain of sync-worker, deny by default. Each realm is a matcher on the parsed path and opens only
+ * to its own credential: the service read API ({@code /api/identities/**}) to a read key, the end-user routes
+ * ({@code /api/me/**}) to a Kratos session that {@code /sessions/whoami} confirms, the metrics on the management
+ * port to the metrics key. The probes on the management port are open; every other request is refused
+ * ({@code 401 application/problem+json}).
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSecurity
+class SecurityConfiguration {
+
+	private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+
+	static final String[] PROBES = { "/actuator/health", "/actuator/health/**" };
+
+	static final SimpleGrantedAuthority READ = new SimpleGrantedAuthority("REALM_read");
+
+	static final SimpleGrantedAuthority END_USER = new SimpleGrantedAuthority("REALM_end_user");
+
+	static final SimpleGrantedAuthority METRICS = new SimpleGrantedAuthority("REALM_metrics");
+
+	@Bean
+	CircuitBreaker kratosPublicBreaker(WorkerProperties properties, MeterRegistry meters) {
+		WorkerProperties.Outbox settings = properties.outbox();
+		CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+			.slidingWindowSize(20)
+			.minimumNumberOfCalls(10)
+			.failureRateThreshold(settings.breakerFailureRate())
+			.slowCallDurationThreshold(properties.kratos().readTimeout().dividedBy(2))
+			.waitDurationInOpenState(Duration.ofSeconds(5))
+			.permittedNumberOfCallsInHalfOpenState(3)
+			.recordException((ex) -> ex instanceof KratosSessions.KratosDown)
+			.build());
+		CircuitBreaker breaker = registry.circuitBreaker("kratos-public");
+		breaker.getEventPublisher()
+			.onStateTransition((event) -> log.warn("Circuit breaker for Kratos's /sessions/whoami at {}: {}",
+					properties.kratos().publicUrl(), event.getStateTransition()));
+		TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
+		return breaker;
+	}
+
+	@Bean
+	KratosSessions kratosSessions(RestClient.Builder builder, WorkerProperties properties, KratosTransport transport,
+			CircuitBreaker kratosPublicBreaker) {
+		return new KratosSessions(builder, properties, transport, kratosPublicBreaker);
+	}
+
+	@Bean
+	SecurityFilterChain securityFilterChain(HttpSecurity http, WorkerProperties properties, ManagementPort management,
+			ProblemResponses problems, KratosSessions sessions, @Value("${server.port:8081}") int serverPort,
+			@Value("${management.server.port:-1}") int managementPort) throws Exception {
+		checkConfiguration(properties, sessions, serverPort, managementPort);
+		RequestMatcher read = PathPatternRequestMatcher.pathPattern("/api/identities/**");
+		RequestMatcher endUser = PathPatternRequestMatcher.pathPattern("/api/me/**");
+		RequestMatcher metrics = new AndRequestMatcher(management.matcher(),
+				PathPatternRequestMatcher.pathPattern("/actuator/**"));
+		RequestMatcher probes = new AndRequestMatcher(management.matcher(), new OrRequestMatcher(
+				List.of(PROBES).stream().map((p) -> (RequestMatcher) PathPatternRequestMatcher.pathPattern(HttpMethod.GET, p))
+					.toList()));
+		http.csrf(AbstractHttpConfigurer::disable)
+			.httpBasic(AbstractHttpConfigurer::disable)
+			.formLogin(AbstractHttpConfigurer::disable)
+			.logout(AbstractHttpConfigurer::disable)
+			.requestCache(AbstractHttpConfigurer::disable)
+			.anonymous(AbstractHttpConfigurer::disable)
+			.sessionManagement((s) -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.securityContext((c) -> c.securityContextRepository(new RequestAttributeSecurityContextRepository()))
+			.addFilterBefore(keyFilter(read, properties.readAuth(), READ, problems), AnonymousAuthenticationFilter.class)
+			.addFilterBefore(keyFilter(metrics, properties.metricsAuth(), METRICS, problems),
+					AnonymousAuthenticationFilter.class)
+			.addFilterBefore(sessionFilter(endUser, sessions, problems), AnonymousAuthenticationFilter.class)
+			.exceptionHandling((e) -> e
+				.authenticationEntryPoint((request, response, ex) -> problems.write(request, response,
+						unauthenticated(request, read, endUser, properties), "unauthenticated"))
+				.accessDeniedHandler((request, response, ex) -> problems.write(request, response,
+						Problems.of(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
+								"This credential does not open this path"), "forbidden")))
+			.authorizeHttpRequests((requests) -> requests.requestMatchers(probes)
+				.permitAll()
+				.requestMatchers(metrics)
+				.hasAuthority(METRICS.getAuthority())
+				.requestMatchers(read)
+				.hasAuthority(READ.getAuthority())
+				.requestMatchers(endUser)
+				.hasAuthority(END_USER.getAuthority())
+				.anyRequest()
+				.denyAll());
+		return http.build();
+	}
+
+	/** Authenticates the requests of one key realm with that realm's credentials only. */
+	private static AuthenticationFilter keyFilter(RequestMatcher paths, Credentials credentials,
+			SimpleGrantedAuthority authority, ProblemResponses problems) {
+		AuthenticationFilter filter = new AuthenticationFilter((Authentication presented) -> {
+			PresentedKey key = (PresentedKey) presented;
+			if (!credentials.accepts(key.key, key.authorization)) {
+				throw new BadCredentialsException("wrong credential for " + authority.getAuthority());
+			}
+			return UsernamePasswordAuthenticationToken.authenticated(authority.getAuthority(), null, List.of(authority));
+		}, (HttpServletRequest request) -> {
+			String key = request.getHeader(credentials.headerName());
+			String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+			return credentials.presented(key, authorization) ? new PresentedKey(key, authorization) : null;
+		});
+		return configure(filter, paths, problems);
+	}
+
+	/** Authenticates an end user by the Kratos session the request carries, as whoami tells. */
+	private static AuthenticationFilter sessionFilter(RequestMatcher paths, KratosSessions sessions,
+			ProblemResponses problems) {
+		AuthenticationFilter filter = new AuthenticationFilter((Authentication presented) -> {
+			PresentedSession session = (PresentedSession) presented;
+			if ((session.cookie != null && !KratosSessions.isSendable(session.cookie))
+					|| (session.token != null && !KratosSessions.isSendable(session.token))) {
+				// cannot be a Kratos session, and cannot be sent as a header value: refused without asking Kratos
+				throw new BadCredentialsException("not a session token");
+			}
+			KratosSessions.Verdict verdict = sessions.whoami(session.cookie, session.token);
+			if (verdict instanceof KratosSessions.Verdict.Active active) {
+				return UsernamePasswordAuthenticationToken.authenticated(new KratosSession(active.identityId(), false),
+						null, List.of(END_USER));
+			}
+			if (verdict instanceof KratosSessions.Verdict.NeedsSecondFactor) {
+				return UsernamePasswordAuthenticationToken.authenticated(new KratosSession(null, true), null,
+						List.of(END_USER));
+			}
+			if (verdict instanceof KratosSessions.Verdict.Unavailable unavailable) {
+				throw new KratosUnavailable(unavailable.detail());
+			}
+			throw new BadCredentialsException("no active Kratos session");
+		}, (HttpServletRequest request) -> {
+			String cookie = cookie(request, sessions);
+			String token = request.getHeader("X-Session-Token");
+			return (cookie != null || token != null) ? new PresentedSession(cookie, token) : null;
+		});
+		return configure(filter, paths, problems);
+	}
+
+	private static String cookie(HttpServletRequest request, KratosSessions sessions) {
+		Cookie[] cookies = request.getCookies();
+		if (cookies == null) {
+			return null;
+		}
+		for (Cookie cookie : cookies) {
+			if (cookie.getName().equals(sessions.cookieName())) {
+				return cookie.getValue();
+			}
+		}
+		return null;
+	}
+
+	private static AuthenticationFilter configure(AuthenticationFilter filter, RequestMatcher paths,
+			ProblemResponses problems) {
+		filter.setRequestMatcher(paths);
+		filter.setSecurityContextRepository(new RequestAttributeSecurityContextRepository());
+		filter.setSuccessHandler((request, response, authentication) -> {
+			// go on to the handler
+		});
+		filter.setFailureHandler((request, response, ex) -> failed(request, response, ex, problems));
+		return filter;
+	}
+
+	private static void failed(HttpServletRequest request, HttpServletResponse response, AuthenticationException ex,
+			ProblemResponses problems) throws IOException {
+		if (ex instanceof KratosUnavailable) {
+			log.warn("Cannot validate a session: Kratos unavailable ({})", ex.getMessage());
+			problems.write(request, response, Problems.of(HttpStatus.BAD_GATEWAY, "kratos-unavailable",
+					"Kratos is unavailable", "The session could not be validated with Kratos; retry later"),
+					"kratos_unavailable");
+			return;
+		}
+		problems.write(request, response, Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated",
+				"Authentication required", "The credential presented does not open this path"), "unauthenticated");
+	}
+
+	private static org.springframework.http.ProblemDetail unauthenticated(HttpServletRequest request,
+			RequestMatcher read, RequestMatcher endUser, WorkerProperties properties) {
+		String detail = read.matches(request)
+				? "A valid read API key is required in the " + properties.readAuth().headerName() + " header"
+				: endUser.matches(request) ? "Send the Kratos session cookie or the X-Session-Token header of an "
+						+ "active session" : "No credential opens this path";
+		return Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated", "Authentication required", detail);
+	}
+
+	private static void checkConfiguration(WorkerProperties properties, KratosSessions sessions, int serverPort,
+			int managementPort) {
+		if (managementPort < 0 || (managementPort == serverPort && serverPort != 0)) {
+			throw new IllegalStateException("Refusing to start: the management port (MANAGEMENT_PORT, "
+					+ "management.server.port) must be set and differ from the read API port, so that probes and "
+					+ "metrics are never served beside the read API");
+		}
+		CredentialPolicy policy = new CredentialPolicy()
+			.realm("READ_API_KEYS / READ_BASIC_CREDENTIALS", properties.readAuth())
+			.realm("METRICS_API_KEYS / METRICS_BASIC_CREDENTIALS", properties.metricsAuth());
+		for (String tolerated : policy.enforce(properties.allowExampleCredentials())) {
+			log.warn("Unsafe credential tolerated because {}=true (local trial stack only): {}",
+					CredentialPolicy.ALLOW_EXAMPLES_SETTING, tolerated);
+		}
+		if (properties.readAuth().isEmpty()) {
+			log.warn("No READ_API_KEYS configured: /api/identities/** opens to nobody");
+		}
+		if (properties.metricsAuth().isEmpty()) {
+			log.warn("No METRICS_API_KEYS configured: /actuator/prometheus on the management port opens to nobody");
+		}
+		log.info("Realms: read ({} credentials), end user (Kratos session via whoami{}), metrics ({} credentials); "
+				+ "every other request is refused; probes open on the management port {}",
+				properties.readAuth().all().size(),
+				sessions.cacheTtl().isZero() ? "" : ", active sessions remembered for " + sessions.cacheTtl(),
+				properties.metricsAuth().all().size(), managementPort);
+	}
+
+	/** A key as the request presented it, before it is checked. */
+	private static final class PresentedKey extends UsernamePasswordAuthenticationToken {
+
+		private static final long serialVersionUID = 1L;
+
+		private final transient String key;
+
+		private final transient String authorization;
+
+		PresentedKey(String key, String authorization) {
+			super("key", null);
+			this.key = key;
+			this.authorization = authorization;
+		}
+
+		@Override
+		public String toString() {
+			return "PresentedKey[******]";
+		}
+
+	}
+
+	/** A Kratos session as the request presented it: the cookie's value and the X-Session-Token header. */
+	private static final class PresentedSession extends UsernamePasswordAuthenticationToken {
+
+		private static final long serialVersionUID = 1L;
+
+		private final transient String cookie;
+
+		private final transient String token;
+
+		PresentedSession(String cookie, String token) {
+			super("session", null);
+			this.cookie = cookie;
+			this.token = token;
+		}
+
+		@Override
+		public String toString() {
+			return "PresentedSession[******]";
+		}
+
+	}
+
+	/** Kratos could not tell whether the session is valid. */
+	static final class KratosUnavailable extends AuthenticationServiceException {
+
+		private static final long serialVersionUID = 1L;
+
+		KratosUnavailable(String detail) {
+			super(detail);
+		}
+
+	}
+
+}
