@@ -1,7 +1,10 @@
 // Body of every kratos-sync webhook (Kratos `web_hook` hook, `body: file:///etc/config/kratos/webhook.jsonnet`).
 //
-// It renders only what the events need. Kratos's ctx also holds request_cookies (session cookie, CSRF cookies),
-// request_headers, flow.ui (form nodes with the CSRF token) and flow.transient_payload: none of them is copied.
+// It renders only what the events read, and so all that kratos-sync ever learns of an identity: its id, schema,
+// state, the e-mail trait, its verifiable addresses (value, channel, verified flag and time), when it was created
+// and updated; the flow's id; the session's id, assurance level and authentication time. Kratos's ctx also holds
+// request_cookies (session cookie, CSRF cookies), request_headers, flow.ui (form nodes with the CSRF token),
+// flow.transient_payload, the other traits and metadata_public: none of them is copied.
 // Nothing in ctx says which flow or hook point fired, so the hook URL says it (/hooks/kratos/<flow>/<method>).
 local field(o, k) = if o != null && std.objectHas(o, k) then o[k] else null;
 
@@ -10,14 +13,13 @@ function(ctx) {
     id: ctx.identity.id,
     schema_id: field(ctx.identity, 'schema_id'),
     state: field(ctx.identity, 'state'),
-    state_changed_at: field(ctx.identity, 'state_changed_at'),
-    traits: field(ctx.identity, 'traits'),
+    // the one trait the application keeps; a schema that names it otherwise changes this line
+    traits: { email: field(field(ctx.identity, 'traits'), 'email') },
     verifiable_addresses: [
       {
         value: field(a, 'value'),
         via: field(a, 'via'),
         verified: field(a, 'verified'),
-        status: field(a, 'status'),
         verified_at: field(a, 'verified_at'),
       }
       for a in (if field(ctx.identity, 'verifiable_addresses') != null then ctx.identity.verifiable_addresses else [])
@@ -27,8 +29,6 @@ function(ctx) {
   },
   flow: {
     id: field(ctx.flow, 'id'),
-    type: field(ctx.flow, 'type'),
-    issued_at: field(ctx.flow, 'issued_at'),
   },
   // Kratos passes a session to login-after and settings hooks only; on login-after a new session's id is the
   // all-zero UUID (it is saved after the hooks run).

@@ -62,7 +62,10 @@ public final class Bench {
 
 	private static final Logger log = LoggerFactory.getLogger(Bench.class);
 
-	private static final String KEY = "bench-webhook-key";
+	private static final String KEY = "bench-webhook-key-0123456789abcdef";
+
+	/** The key the bench scrapes the ingest's metrics with, on its management port. */
+	private static final String METRICS_KEY = "bench-metrics-key-0123456789abcdef";
 
 	/** The heap of the ingest (and of the trivial endpoint beside it). */
 	private static final String INGEST_HEAP = Machine.env("BENCH_INGEST_HEAP", "128m");
@@ -175,12 +178,13 @@ public final class Bench {
 		String ingestUrl = "http://127.0.0.1:" + ingestPort + "/hooks/kratos/login/password";
 		try (ServiceProcess ingest = ServiceProcess.start("hook-ingest", ServiceProcess.jar(repo, "hook-ingest"),
 				serviceEnv("hook-ingest", Map.of("HOOK_INGEST_PORT", Integer.toString(ingestPort),
-						"KAFKA_BOOTSTRAP_SERVERS", bootstrap, "WEBHOOK_API_KEYS", KEY, "ADMIN_API_KEYS", "bench-admin")),
+						"KAFKA_BOOTSTRAP_SERVERS", bootstrap, "WEBHOOK_API_KEYS", KEY, "ADMIN_API_KEYS",
+						"bench-admin-key-0123456789abcdef", "METRICS_API_KEYS", METRICS_KEY)),
 				INGEST_HEAP, log("hook-ingest"));
 				ServiceProcess trivial = ServiceProcess.start("trivial-webflux", ServiceProcess.jar(repo, "infra/local"),
 						Map.of("TRIVIAL_PORT", Integer.toString(trivialPort)), INGEST_HEAP, log("trivial-webflux"),
 						"trivial-webflux")) {
-			ingest.awaitReady(ingestPort, Duration.ofSeconds(120));
+			ingest.awaitReady(Duration.ofSeconds(120));
 			awaitAnswering(noopUrl, Duration.ofSeconds(120));
 			warmUp(ingestUrl);
 			warmUp(noopUrl);
@@ -229,7 +233,7 @@ public final class Bench {
 			double offered = ingestRate / 2;
 			log.info("Measuring latency at {} req/s for {}, worker stopped", Math.round(offered), this.latencyPhase);
 			CpuShares latencyCpu = new CpuShares(ingest.pid());
-			String metricsUrl = "http://127.0.0.1:" + ingestPort + "/actuator/prometheus";
+			String metricsUrl = "http://127.0.0.1:" + ingest.managementPort() + "/actuator/prometheus";
 			Map<Double, Long> publishedBefore = publishBuckets(metricsUrl);
 			Histogram ingestLatency = latency(ingestUrl, offered, null);
 			String latencyCores = latencyCpu.sinceStart();
@@ -244,7 +248,7 @@ public final class Bench {
 
 			try (ServiceProcess worker = ServiceProcess.start("sync-worker", ServiceProcess.jar(repo, "sync-worker"),
 					workerEnv, WORKER_HEAP, log("sync-worker"))) {
-				worker.awaitReady(workerPort, Duration.ofSeconds(120));
+				worker.awaitReady(Duration.ofSeconds(120));
 				long accepted = this.warmUp + (long) this.rounds * this.requests + ingestLatency.getTotalCount();
 				log.info("Waiting for the worker to apply the {} webhooks so far", accepted);
 				awaitProcessed(jdbc(appDb), accepted, Duration.ofMinutes(3));
@@ -777,7 +781,10 @@ public final class Bench {
 	 * ({@code kratos_sync_publish_seconds}): count of events per upper bound in seconds.
 	 */
 	private Map<Double, Long> publishBuckets(String metricsUrl) {
-		String metrics = this.load.get().uri(metricsUrl).responseContent().aggregate().asString().block(Duration.ofSeconds(10));
+		String metrics = this.load.headers((h) -> h.set("Authorization", "Bearer " + METRICS_KEY))
+			.get()
+			.uri(metricsUrl)
+			.responseContent().aggregate().asString().block(Duration.ofSeconds(10));
 		Map<Double, Long> buckets = new java.util.TreeMap<>();
 		java.util.regex.Matcher bucket = java.util.regex.Pattern
 			.compile("(?m)^kratos_sync_publish_seconds_bucket\\{[^}]*outcome=\"acknowledged\"[^}]*le=\"([^\"]+)\"[^}]*} ([0-9.E+]+)")

@@ -74,8 +74,12 @@ public final class LocalStack {
 		int postgresPort = port("POSTGRES_PORT", 15432);
 		int ingestPort = port("HOOK_INGEST_PORT", 8080);
 		int workerPort = port("SYNC_WORKER_PORT", 8081);
+		int ingestManagementPort = port("INGEST_MANAGEMENT_PORT", 9080);
+		int workerManagementPort = port("WORKER_MANAGEMENT_PORT", 9081);
 		String webhookKey = setting("WEBHOOK_API_KEYS", "local-webhook-key");
 		String adminKey = setting("ADMIN_API_KEYS", "local-admin-key");
+		String readKey = setting("READ_API_KEYS", "local-read-key");
+		String metricsKey = setting("METRICS_API_KEYS", "local-metrics-key");
 
 		String jdbcUrl = startPostgres(postgresPort);
 		String bootstrap = startKafka(kafkaPort);
@@ -87,16 +91,19 @@ public final class LocalStack {
 			kratosPublic = this.kratosStub.url();
 		}
 
+		// a trial stack: its printed example keys are tolerated here, and refused by the services anywhere else
 		Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "TOPIC_PARTITIONS",
-				setting("TOPIC_PARTITIONS", "6"));
+				setting("TOPIC_PARTITIONS", "6"), "METRICS_API_KEYS", metricsKey, "ALLOW_EXAMPLE_CREDENTIALS", "true");
 		startService("hook-ingest", ingestPort, common,
-				Map.of("HOOK_INGEST_PORT", Integer.toString(ingestPort), "WEBHOOK_API_KEYS", webhookKey,
-						"ADMIN_API_KEYS", adminKey));
+				Map.of("HOOK_INGEST_PORT", Integer.toString(ingestPort), "MANAGEMENT_PORT",
+						Integer.toString(ingestManagementPort), "WEBHOOK_API_KEYS", webhookKey, "ADMIN_API_KEYS",
+						adminKey));
 		startService("sync-worker", workerPort, common,
-				Map.of("SYNC_WORKER_PORT", Integer.toString(workerPort), "DATABASE_URL", jdbcUrl, "DATABASE_USER",
-						"postgres", "DATABASE_PASSWORD", "postgres", "KRATOS_ADMIN_URL", kratosAdmin,
+				Map.of("SYNC_WORKER_PORT", Integer.toString(workerPort), "MANAGEMENT_PORT",
+						Integer.toString(workerManagementPort), "READ_API_KEYS", readKey, "DATABASE_URL", jdbcUrl,
+						"DATABASE_USER", "postgres", "DATABASE_PASSWORD", "postgres", "KRATOS_ADMIN_URL", kratosAdmin,
 						"KRATOS_PUBLIC_URL", kratosPublic));
-		this.services.forEach((port, service) -> service.awaitReady(port, Duration.ofSeconds(120)));
+		this.services.forEach((port, service) -> service.awaitReady(Duration.ofSeconds(120)));
 
 		PrintStream out = System.out;
 		out.println();
@@ -106,7 +113,10 @@ public final class LocalStack {
 		out.printf("  hook-ingest           http://127.0.0.1:%d   webhook key header X-Webhook-Key: %s%n", ingestPort,
 				mask(webhookKey));
 		out.printf("                                               admin key header X-Admin-Key: %s%n", mask(adminKey));
-		out.printf("  sync-worker           http://127.0.0.1:%d%n", workerPort);
+		out.printf("  sync-worker           http://127.0.0.1:%d   read key header X-Read-Key: %s%n", workerPort,
+				mask(readKey));
+		out.printf("  management (probes, metrics)  http://127.0.0.1:%d (ingest), http://127.0.0.1:%d (worker)   "
+				+ "metrics: Authorization: Bearer %s%n", ingestManagementPort, workerManagementPort, mask(metricsKey));
 		out.printf("  Kratos admin / public %s / %s%s%n", kratosAdmin, kratosPublic,
 				(this.kratosStub != null) ? "   (stub: POST /stub/identities/{id}/sessions signs a user in)" : "");
 		out.println();
@@ -147,23 +157,34 @@ public final class LocalStack {
 		log.info("Started {} (pid {}) from {}, port {}", name, service.pid(), jar, port);
 	}
 
+	/** Stops whatever was started, each part even when another fails (also after a failed start). */
 	private void stop() {
-		this.services.values().forEach(ServiceProcess::stop);
+		this.services.values().forEach((service) -> quietly("a service", service::stop));
 		if (this.kratosStub != null) {
-			this.kratosStub.close();
+			quietly("the Kratos stub", this.kratosStub::close);
 		}
 		if (this.kafka != null) {
-			this.kafka.stop();
+			quietly("the Kafka broker", this.kafka::stop);
 		}
 		if (this.postgres != null) {
-			try {
-				this.postgres.close();
-			}
-			catch (IOException ex) {
-				log.warn("PostgreSQL did not stop cleanly: {}", ex.getMessage());
-			}
+			quietly("PostgreSQL", this.postgres::close);
 		}
 		System.out.println("kratos-sync local stack stopped.");
+	}
+
+	private interface Step {
+
+		void run() throws Exception;
+
+	}
+
+	private static void quietly(String what, Step step) {
+		try {
+			step.run();
+		}
+		catch (Exception ex) {
+			log.warn("{} did not stop cleanly: {}", what, ex.getMessage());
+		}
 	}
 
 	private int port(String name, int fallback) {

@@ -29,9 +29,12 @@ public final class ServiceProcess implements AutoCloseable {
 
 	private final Process process;
 
-	private ServiceProcess(String name, Process process) {
+	private final int managementPort;
+
+	private ServiceProcess(String name, Process process, int managementPort) {
 		this.name = name;
 		this.process = process;
+		this.managementPort = managementPort;
 	}
 
 	/**
@@ -55,7 +58,7 @@ public final class ServiceProcess implements AutoCloseable {
 	 * Starts a service.
 	 * @param name the service name, e.g. {@code sync-worker}
 	 * @param jar its executable jar
-	 * @param env its environment (added to this process's)
+	 * @param env its environment (added to this process's); without {@code MANAGEMENT_PORT}, a free port is chosen
 	 * @param heap the maximum heap, e.g. {@code 256m}
 	 * @param lines where each line of its output goes
 	 * @param args its arguments
@@ -74,6 +77,9 @@ public final class ServiceProcess implements AutoCloseable {
 		// with a few dozen threads from growing by tens of MB (README "Performance")
 		builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
 		builder.environment().putAll(env);
+		int managementPort = env.containsKey("MANAGEMENT_PORT") ? Integer.parseInt(env.get("MANAGEMENT_PORT"))
+				: Machine.freePort();
+		builder.environment().put("MANAGEMENT_PORT", Integer.toString(managementPort));
 		builder.redirectErrorStream(true);
 		Process process = builder.start();
 		Thread pump = new Thread(() -> {
@@ -90,7 +96,7 @@ public final class ServiceProcess implements AutoCloseable {
 		}, name + "-output");
 		pump.setDaemon(true);
 		pump.start();
-		return new ServiceProcess(name, process);
+		return new ServiceProcess(name, process, managementPort);
 	}
 
 	/**
@@ -115,15 +121,19 @@ public final class ServiceProcess implements AutoCloseable {
 		}
 	}
 
+	/** @return the port of its probes and metrics */
+	public int managementPort() {
+		return this.managementPort;
+	}
+
 	/**
-	 * Waits until the service reports itself ready.
-	 * @param port its HTTP port
+	 * Waits until the service reports itself ready on its management port.
 	 * @param timeout how long to wait
 	 */
-	public void awaitReady(int port, Duration timeout) {
+	public void awaitReady(Duration timeout) {
 		HttpClient http = HttpClient.newHttpClient();
 		HttpRequest request = HttpRequest
-			.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+			.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health/readiness"))
 			.timeout(Duration.ofSeconds(2))
 			.build();
 		long deadline = System.nanoTime() + timeout.toNanos();

@@ -52,9 +52,9 @@ public final class Soak {
 
 	private static final Pattern EVENT_ID = Pattern.compile("\"event_id\":\"([0-9a-f-]{36})\"");
 
-	private static final String WEBHOOK_KEY = "soak-webhook-key";
+	private static final String WEBHOOK_KEY = "soak-webhook-key-0123456789abcdef";
 
-	private static final String ADMIN_KEY = "soak-admin-key";
+	private static final String ADMIN_KEY = "soak-admin-key-0123456789abcdef";
 
 	private final int webhooks = Integer.parseInt(Machine.env("SOAK_WEBHOOKS", "100000"));
 
@@ -386,7 +386,7 @@ public final class Soak {
 				java.nio.file.StandardOpenOption.APPEND), true);
 		ServiceProcess service = ServiceProcess.start(name, ServiceProcess.jar(Path.of("").toAbsolutePath(), name),
 				env, "256m", writer::println);
-		service.awaitReady(port, Duration.ofSeconds(120));
+		service.awaitReady(Duration.ofSeconds(120));
 		log.info("{} ready (pid {}), log in {}", name, service.pid(), logFile);
 		return service;
 	}

@@ -42,6 +42,13 @@ class ComposeFileIntegrationTests {
 		for (String name : List.of("kafka", "postgres", "hook-ingest", "sync-worker")) {
 			assertThat(services.at("/" + name + "/healthcheck/test").isMissingNode()).as(name + " healthcheck").isFalse();
 		}
+		// the probes of the services are on their management ports, which are not published
+		for (String name : List.of("hook-ingest", "sync-worker")) {
+			String port = services.at("/" + name + "/environment/MANAGEMENT_PORT").asString();
+			assertThat(services.at("/" + name + "/healthcheck/test").toString()).contains("localhost:" + port + "/actuator");
+			assertThat(services.at("/" + name + "/ports").toString()).doesNotContain(port);
+			assertThat(services.at("/" + name + "/environment/ALLOW_EXAMPLE_CREDENTIALS").asString()).isEqualTo("false");
+		}
 		for (JsonNode service : services) {
 			assertThat(service.path("image").asString()).matches("[a-z0-9./_-]+:[A-Za-z0-9._-]+")
 				.doesNotEndWith(":latest");

@@ -102,17 +102,17 @@ class FaultInjectionIntegrationTests {
 	@Test
 	void aBrokerRestartWhileWebhooksArriveLosesNothingAcknowledged() throws Exception {
 		try (ConfigurableApplicationContext ingest = HookIngestApplication.application()
-			.run("--server.port=0", "--spring.kafka.bootstrap-servers=" + this.kafka.bootstrapServers(),
-					"--kratos-sync.ingest.webhook-auth.api-keys=" + RunningStack.WEBHOOK_KEY,
-					"--kratos-sync.ingest.admin-auth.api-keys=" + RunningStack.ADMIN_KEY,
-					"--kratos-sync.ingest.topic-partitions=3");
+			.run(RunningStack.with(RunningStack.INGEST_AUTH, "--server.port=0",
+					"--spring.kafka.bootstrap-servers=" + this.kafka.bootstrapServers(),
+					"--kratos-sync.ingest.topic-partitions=3"));
 				ConfigurableApplicationContext worker = SyncWorkerApplication.application()
-					.run("--server.port=0", "--spring.kafka.bootstrap-servers=" + this.kafka.bootstrapServers(),
+					.run(RunningStack.with(RunningStack.WORKER_AUTH, "--server.port=0",
+							"--spring.kafka.bootstrap-servers=" + this.kafka.bootstrapServers(),
 							"--spring.datasource.url=" + this.database, "--spring.datasource.username=postgres",
 							"--spring.datasource.password=postgres",
 							"--kratos-sync.worker.kratos.admin-url=" + this.kratos.url(),
 							"--kratos-sync.worker.kratos.public-url=" + this.kratos.url(),
-							"--kratos-sync.worker.topic-partitions=3")) {
+							"--kratos-sync.worker.topic-partitions=3"))) {
 			String url = "http://127.0.0.1:" + ingest.getEnvironment().getProperty("local.server.port")
 					+ "/hooks/kratos/login/password";
 			Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -191,10 +191,11 @@ class FaultInjectionIntegrationTests {
 		env.put("DATABASE_PASSWORD", "postgres");
 		env.put("KRATOS_ADMIN_URL", this.kratos.url());
 		env.put("KRATOS_PUBLIC_URL", this.kratos.url());
+		env.put("READ_API_KEYS", RunningStack.READ_KEY);
 		ServiceProcess worker = ServiceProcess.start("sync-worker", ServiceProcess.jar(REPOSITORY, "sync-worker"), env,
 				"256m", (line) -> {
 				});
-		worker.awaitReady(port, Duration.ofSeconds(120));
+		worker.awaitReady(Duration.ofSeconds(120));
 		return worker;
 	}
 

@@ -58,6 +58,21 @@ class KratosConfigurationTests {
 		assertThat(hook.at("/config/body").asString()).endsWith("/webhook.jsonnet");
 	}
 
+	@Test
+	void sessionCookieAndCorsAreLockedDown() throws Exception {
+		JsonNode config = this.yaml.readTree(Files.readString(KRATOS_DIR.resolve("kratos.yml")));
+
+		assertThat(config.at("/session/cookie/same_site").asString()).isEqualTo("Lax");
+		assertThat(config.at("/session/cookie/secure").asString()).isEqualTo("true");
+		assertThat(config.at("/cookies/same_site").asString()).isEqualTo("Lax");
+		assertThat(config.at("/cookies/secure").asString()).isEqualTo("true");
+		JsonNode origins = config.at("/serve/public/cors/allowed_origins");
+		assertThat(origins.isArray() && !origins.isEmpty()).as("explicit allowed origins").isTrue();
+		for (JsonNode origin : origins) {
+			assertThat(origin.asString()).doesNotContain("*");
+		}
+	}
+
 	private List<Error> validate(JsonNode config) {
 		SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7,
 				(builder) -> builder.schemas(Map.of(OTELX_REF, Fixtures.text("kratos-schema/kratos-otelx-config.schema.json"))));

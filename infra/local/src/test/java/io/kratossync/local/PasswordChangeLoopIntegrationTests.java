@@ -88,7 +88,8 @@ class PasswordChangeLoopIntegrationTests {
 			.query(Long.class)
 			.single()).isEqualTo(2);
 		assertThat(kratos.revocationCalls(identity)).hasSize(1);
-		assertThat(stack.get(stack.workerUrl + "/api/identities/" + identity + "/settings", Map.of()).body())
+		assertThat(stack.get(stack.workerUrl + "/api/identities/" + identity + "/settings",
+				Map.of("X-Read-Key", RunningStack.READ_KEY)).body())
 			.contains("\"force_password_change\":false");
 	}
 
@@ -117,14 +118,17 @@ class PasswordChangeLoopIntegrationTests {
 	@Test
 	void bothServicesExportTheirMetrics() {
 		stack.post(stack.ingestUrl + "/hooks/kratos/settings/password", Map.of("X-Webhook-Key", "wrong"), "{}");
-		String ingestMetrics = stack.get(stack.ingestUrl + "/actuator/prometheus", Map.of()).body();
-		String workerMetrics = stack.get(stack.workerUrl + "/actuator/prometheus", Map.of()).body();
+		Map<String, String> scraper = Map.of("Authorization", "Bearer " + RunningStack.METRICS_KEY);
+		String ingestMetrics = stack.get(stack.ingestManagementUrl + "/actuator/prometheus", scraper).body();
+		String workerMetrics = stack.get(stack.workerManagementUrl + "/actuator/prometheus", scraper).body();
 
 		assertThat(ingestMetrics).contains("kratos_sync_requests_total{kind=\"webhook\",outcome=\"rejected\",reason=\"unauthenticated\"}");
 		assertThat(workerMetrics).contains("kratos_sync_outbox_pending", "kratos_sync_outbox_oldest_pending_age_seconds",
 				"resilience4j_circuitbreaker_state{name=\"kratos-admin\"", "kafka_consumer_");
-		assertThat(stack.get(stack.ingestUrl + "/actuator/health/readiness", Map.of()).statusCode()).isEqualTo(200);
-		assertThat(stack.get(stack.workerUrl + "/actuator/health/readiness", Map.of()).statusCode()).isEqualTo(200);
+		assertThat(stack.get(stack.ingestManagementUrl + "/actuator/health/readiness", Map.of()).statusCode())
+			.isEqualTo(200);
+		assertThat(stack.get(stack.workerManagementUrl + "/actuator/health/readiness", Map.of()).statusCode())
+			.isEqualTo(200);
 	}
 
 	private HttpResponse<String> requiredActions(String sessionToken) {

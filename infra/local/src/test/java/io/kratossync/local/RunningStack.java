@@ -22,9 +22,22 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  */
 final class RunningStack implements AutoCloseable {
 
-	static final String WEBHOOK_KEY = "e2e-webhook-key";
+	static final String WEBHOOK_KEY = "e2e-webhook-key-0123456789abcdef";
 
-	static final String ADMIN_KEY = "e2e-admin-key";
+	static final String ADMIN_KEY = "e2e-admin-key-0123456789abcdef";
+
+	static final String READ_KEY = "e2e-read-key-0123456789abcdef";
+
+	static final String METRICS_KEY = "e2e-metrics-key-0123456789abcdef";
+
+	/** The arguments that give hook-ingest its credentials and a free management port. */
+	static final String[] INGEST_AUTH = { "--kratos-sync.ingest.webhook-auth.api-keys=" + WEBHOOK_KEY,
+			"--kratos-sync.ingest.admin-auth.api-keys=" + ADMIN_KEY,
+			"--kratos-sync.ingest.metrics-auth.api-keys=" + METRICS_KEY, "--management.server.port=0" };
+
+	/** The arguments that give sync-worker its credentials and a free management port. */
+	static final String[] WORKER_AUTH = { "--kratos-sync.worker.read-auth.api-keys=" + READ_KEY,
+			"--kratos-sync.worker.metrics-auth.api-keys=" + METRICS_KEY, "--management.server.port=0" };
 
 	final EmbeddedKafkaKraftBroker kafka;
 
@@ -38,6 +51,10 @@ final class RunningStack implements AutoCloseable {
 
 	final String workerUrl;
 
+	final String ingestManagementUrl;
+
+	final String workerManagementUrl;
+
 	private final HttpClient http = HttpClient.newHttpClient();
 
 	private RunningStack() {
@@ -46,17 +63,35 @@ final class RunningStack implements AutoCloseable {
 		this.kratos = KratosStub.start();
 		String database = Postgres.freshDatabase();
 		this.ingest = HookIngestApplication.application()
-			.run("--server.port=0", "--spring.kafka.bootstrap-servers=" + this.kafka.getBrokersAsString(),
-					"--kratos-sync.ingest.webhook-auth.api-keys=" + WEBHOOK_KEY,
-					"--kratos-sync.ingest.admin-auth.api-keys=" + ADMIN_KEY, "--kratos-sync.ingest.topic-partitions=3");
+			.run(with(INGEST_AUTH, "--server.port=0", "--spring.kafka.bootstrap-servers=" + this.kafka.getBrokersAsString(),
+					"--kratos-sync.ingest.topic-partitions=3"));
 		this.worker = SyncWorkerApplication.application()
-			.run("--server.port=0", "--spring.kafka.bootstrap-servers=" + this.kafka.getBrokersAsString(),
+			.run(with(WORKER_AUTH, "--server.port=0", "--spring.kafka.bootstrap-servers=" + this.kafka.getBrokersAsString(),
 					"--spring.datasource.url=" + database, "--spring.datasource.username=postgres",
 					"--spring.datasource.password=postgres", "--kratos-sync.worker.kratos.admin-url=" + this.kratos.url(),
 					"--kratos-sync.worker.kratos.public-url=" + this.kratos.url(),
-					"--kratos-sync.worker.topic-partitions=3", "--kratos-sync.worker.outbox.poll-interval=100ms");
-		this.ingestUrl = "http://127.0.0.1:" + this.ingest.getEnvironment().getProperty("local.server.port");
-		this.workerUrl = "http://127.0.0.1:" + this.worker.getEnvironment().getProperty("local.server.port");
+					"--kratos-sync.worker.topic-partitions=3", "--kratos-sync.worker.outbox.poll-interval=100ms"));
+		this.ingestUrl = url(this.ingest, "local.server.port");
+		this.workerUrl = url(this.worker, "local.server.port");
+		this.ingestManagementUrl = url(this.ingest, "local.management.port");
+		this.workerManagementUrl = url(this.worker, "local.management.port");
+	}
+
+	private static String url(ConfigurableApplicationContext context, String portProperty) {
+		return "http://127.0.0.1:" + context.getEnvironment().getProperty(portProperty);
+	}
+
+	/**
+	 * The arguments and the credentials of a service, in one array.
+	 * @param auth the credential arguments
+	 * @param args the other arguments
+	 * @return both
+	 */
+	static String[] with(String[] auth, String... args) {
+		String[] all = new String[auth.length + args.length];
+		System.arraycopy(args, 0, all, 0, args.length);
+		System.arraycopy(auth, 0, all, args.length, auth.length);
+		return all;
 	}
 
 	static RunningStack start() {
