@@ -1,11 +1,10 @@
 package io.kratossync.ingest;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.UUID;
 
 import io.kratossync.testing.Fixtures;
+import io.kratossync.testing.Ports;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -36,11 +35,8 @@ class BrokerUnreachableIntegrationTests {
 	int managementPort;
 
 	@DynamicPropertySource
-	static void unreachableBroker(DynamicPropertyRegistry registry) throws IOException {
-		int closedPort;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			closedPort = socket.getLocalPort();
-		}
+	static void unreachableBroker(DynamicPropertyRegistry registry) {
+		int closedPort = Ports.closed();
 		registry.add("spring.kafka.bootstrap-servers", () -> "127.0.0.1:" + closedPort);
 	}
 

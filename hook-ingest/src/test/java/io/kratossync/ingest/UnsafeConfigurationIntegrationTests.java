@@ -44,7 +44,7 @@ class UnsafeConfigurationIntegrationTests {
 				GOOD_ADMIN, "--server.port=18480", "--management.server.port=18480");
 
 		assertThat(message).contains("the management port (MANAGEMENT_PORT, management.server.port) must be set and "
-				+ "differ from the webhook port");
+				+ "differ from the port of the webhooks");
 	}
 
 	@Test

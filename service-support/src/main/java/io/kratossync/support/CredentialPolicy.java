@@ -8,6 +8,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Refuses credentials that are unsafe to run with: the example values shipped with kratos-sync (compose file,
  * Kratos config, local stack), values shorter than {@link #MIN_LENGTH}, and one value shared by two realms (it
@@ -25,7 +28,11 @@ public final class CredentialPolicy {
 	private static final Set<String> LOCAL_STACK_VALUES = Set.of("local-webhook-key", "local-admin-key",
 			"local-read-key", "local-metrics-key");
 
+	private static final Logger log = LoggerFactory.getLogger(CredentialPolicy.class);
+
 	private final Map<String, Credentials> realms = new LinkedHashMap<>();
+
+	private final Map<String, String> optional = new LinkedHashMap<>();
 
 	/**
 	 * Adds the credentials of a realm.
@@ -36,6 +43,18 @@ public final class CredentialPolicy {
 	public CredentialPolicy realm(String setting, Credentials credentials) {
 		this.realms.put(setting, credentials);
 		return this;
+	}
+
+	/**
+	 * Adds the credentials of a realm that may be left without any: it then opens to nobody, with a warning.
+	 * @param setting how an operator sets them
+	 * @param credentials the credentials
+	 * @param routes what the realm opens, for the warning, e.g. {@code /api/identities/**}
+	 * @return this
+	 */
+	public CredentialPolicy optionalRealm(String setting, Credentials credentials, String routes) {
+		this.optional.put(setting, routes);
+		return realm(setting, credentials);
 	}
 
 	/**
@@ -86,6 +105,15 @@ public final class CredentialPolicy {
 					+ ". Generate each with e.g. `openssl rand -base64 32`. (A local trial stack may set "
 					+ ALLOW_EXAMPLES_SETTING + "=true.)");
 		}
+		for (String tolerated : problems) {
+			log.warn("Unsafe credential tolerated because {}=true (local trial stack only): {}", ALLOW_EXAMPLES_SETTING,
+					tolerated);
+		}
+		this.optional.forEach((setting, routes) -> {
+			if (this.realms.get(setting).isEmpty()) {
+				log.warn("No {} configured: {} opens to nobody", setting, routes);
+			}
+		});
 		return problems;
 	}
 

@@ -1,10 +1,9 @@
 package io.kratossync.worker;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.Map;
 import java.util.UUID;
 
+import io.kratossync.testing.Ports;
 import io.kratossync.testing.Postgres;
 import io.kratossync.testing.RawHttp;
 import org.junit.jupiter.api.Test;
@@ -42,11 +41,8 @@ class KafkaOutageReadinessIntegrationTests {
 	JdbcClient jdbc;
 
 	@DynamicPropertySource
-	static void infrastructure(DynamicPropertyRegistry registry) throws IOException {
-		int closedPort;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			closedPort = socket.getLocalPort();
-		}
+	static void infrastructure(DynamicPropertyRegistry registry) {
+		int closedPort = Ports.closed();
 		registry.add("spring.kafka.bootstrap-servers", () -> "127.0.0.1:" + closedPort);
 		String database = Postgres.freshDatabase();
 		registry.add("spring.datasource.url", () -> database);

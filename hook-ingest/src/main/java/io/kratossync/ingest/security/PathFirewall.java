@@ -1,11 +1,11 @@
 package io.kratossync.ingest.security;
 
 import io.kratossync.support.CanonicalPath;
-import io.kratossync.support.Problems;
+import io.kratossync.support.RequestGate;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -18,7 +18,7 @@ import reactor.core.publisher.Mono;
  * canonical spelling ({@link CanonicalPath}: no percent-encoding, matrix parameters, dot or empty segments,
  * backslashes) is refused with 400, so that the security rules and the router can never read one request as two
  * different paths; and actuator paths on an application port are 404, since they are served on the management
- * port only.
+ * port only ({@link RequestGate#refusal}).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -26,26 +26,19 @@ class PathFirewall implements WebFilter {
 
 	private final ProblemResponses problems;
 
-	private final ManagementPort management;
+	private final RequestGate gate;
 
-	PathFirewall(ProblemResponses problems, ManagementPort management) {
+	PathFirewall(ProblemResponses problems, RequestGate gate) {
 		this.problems = problems;
-		this.management = management;
+		this.gate = gate;
 	}
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		String raw = exchange.getRequest().getURI().getRawPath();
-		String problem = CanonicalPath.problem(raw);
-		if (problem != null) {
-			return this.problems.write(exchange, Problems.of(HttpStatus.BAD_REQUEST, "non-canonical-path",
-					"The path is not in canonical form",
-					"The request path is refused (" + problem + "); send the path exactly as documented"),
-					"non_canonical_path");
-		}
-		if ((raw.equals("/actuator") || raw.startsWith("/actuator/")) && !this.management.isManagement(exchange)) {
-			return this.problems.write(exchange, Problems.of(HttpStatus.NOT_FOUND, "not-found", "Not found",
-					"Probes and metrics are served on the management port only"), "not_found");
+		ProblemDetail refusal = this.gate.refusal(exchange.getRequest().getURI().getRawPath(),
+				SecurityConfiguration.onManagementPort(exchange, this.gate));
+		if (refusal != null) {
+			return this.problems.write(exchange, refusal, RequestGate.reasonOf(refusal));
 		}
 		return chain.filter(exchange);
 	}

@@ -1,16 +1,20 @@
 package io.kratossync.ingest.security;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 
 import io.kratossync.ingest.system.IngestProperties;
 import io.kratossync.support.CredentialPolicy;
 import io.kratossync.support.Problems;
+import io.kratossync.support.RequestGate;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.BadCredentialsException;
@@ -50,20 +54,36 @@ class SecurityConfiguration {
 	static final String[] PROBES = { "/actuator/health", "/actuator/health/**" };
 
 	@Bean
-	List<Realm> realms(IngestProperties properties, ManagementPort management) {
+	RequestGate requestGate(Environment environment, MeterRegistry meters) {
+		return new RequestGate(environment, meters);
+	}
+
+	/** @return whether the exchange arrived on the management port */
+	static boolean onManagementPort(ServerWebExchange exchange, RequestGate gate) {
+		InetSocketAddress local = exchange.getRequest().getLocalAddress();
+		return local != null && gate.isManagementPort(local.getPort());
+	}
+
+	private static ServerWebExchangeMatcher managementPort(RequestGate gate) {
+		return (exchange) -> onManagementPort(exchange, gate) ? ServerWebExchangeMatcher.MatchResult.match()
+				: ServerWebExchangeMatcher.MatchResult.notMatch();
+	}
+
+	@Bean
+	List<Realm> realms(IngestProperties properties, RequestGate gate) {
 		return List.of(
 				new Realm("webhook", ServerWebExchangeMatchers.pathMatchers("/hooks/kratos/**", "/api/kratos/hooks/**"),
 						properties.webhookAuth()),
 				new Realm("admin", ServerWebExchangeMatchers.pathMatchers("/admin/**"), properties.adminAuth()),
 				new Realm("metrics",
-						new AndServerWebExchangeMatcher(management.matcher(),
+						new AndServerWebExchangeMatcher(managementPort(gate),
 								ServerWebExchangeMatchers.pathMatchers("/actuator/**")),
 						properties.metricsAuth()));
 	}
 
 	@Bean
 	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, List<Realm> realms,
-			IngestProperties properties, ManagementPort management, ProblemResponses problems,
+			IngestProperties properties, RequestGate gate, ProblemResponses problems,
 			@Value("${server.port:8080}") int serverPort, @Value("${management.server.port:-1}") int managementPort) {
 		checkConfiguration(properties, realms, serverPort, managementPort);
 		AuthenticationWebFilter authentication = new AuthenticationWebFilter(authenticationManager());
@@ -84,7 +104,7 @@ class SecurityConfiguration {
 				.accessDeniedHandler((exchange, ex) -> problems.write(exchange, Problems.of(HttpStatus.FORBIDDEN,
 						"forbidden", "Forbidden", "This credential does not open this path"), "forbidden")))
 			.authorizeExchange((exchanges) -> {
-				exchanges.matchers(new AndServerWebExchangeMatcher(management.matcher(),
+				exchanges.matchers(new AndServerWebExchangeMatcher(managementPort(gate),
 						ServerWebExchangeMatchers.pathMatchers(PROBES))).permitAll();
 				for (Realm realm : realms) {
 					exchanges.matchers(realm.paths()).hasAuthority(realm.authority().getAuthority());
@@ -145,22 +165,12 @@ class SecurityConfiguration {
 	 */
 	private static void checkConfiguration(IngestProperties properties, List<Realm> realms, int serverPort,
 			int managementPort) {
-		if (managementPort < 0 || (managementPort == serverPort && serverPort != 0)) {
-			throw new IllegalStateException("Refusing to start: the management port (MANAGEMENT_PORT, "
-					+ "management.server.port) must be set and differ from the webhook port, so that probes and "
-					+ "metrics are never served beside the webhooks");
-		}
-		CredentialPolicy policy = new CredentialPolicy()
-			.realm("WEBHOOK_API_KEYS / WEBHOOK_BASIC_CREDENTIALS", properties.webhookAuth())
+		RequestGate.requireOwnManagementPort(serverPort, managementPort, "the webhooks");
+		new CredentialPolicy().realm("WEBHOOK_API_KEYS / WEBHOOK_BASIC_CREDENTIALS", properties.webhookAuth())
 			.realm("ADMIN_API_KEYS / ADMIN_BASIC_CREDENTIALS", properties.adminAuth())
-			.realm("METRICS_API_KEYS / METRICS_BASIC_CREDENTIALS", properties.metricsAuth());
-		for (String tolerated : policy.enforce(properties.allowExampleCredentials())) {
-			log.warn("Unsafe credential tolerated because {}=true (local trial stack only): {}",
-					CredentialPolicy.ALLOW_EXAMPLES_SETTING, tolerated);
-		}
-		if (properties.metricsAuth().isEmpty()) {
-			log.warn("No METRICS_API_KEYS configured: /actuator/prometheus on the management port opens to nobody");
-		}
+			.optionalRealm("METRICS_API_KEYS / METRICS_BASIC_CREDENTIALS", properties.metricsAuth(),
+					"/actuator/prometheus on the management port")
+			.enforce(properties.allowExampleCredentials());
 		log.info("Realms: {}; every other request is refused; probes open on the management port {}",
 				realms.stream().map((r) -> r.name() + " (" + r.credentials().all().size() + " credentials)").toList(),
 				managementPort);

@@ -11,6 +11,7 @@ import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.kratossync.support.CredentialPolicy;
 import io.kratossync.support.Credentials;
 import io.kratossync.support.Problems;
+import io.kratossync.support.RequestGate;
 import io.kratossync.worker.kratos.KratosTransport;
 import io.kratossync.worker.system.WorkerProperties;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -95,15 +97,21 @@ class SecurityConfiguration {
 	}
 
 	@Bean
-	SecurityFilterChain securityFilterChain(HttpSecurity http, WorkerProperties properties, ManagementPort management,
+	RequestGate requestGate(Environment environment, MeterRegistry meters) {
+		return new RequestGate(environment, meters);
+	}
+
+	@Bean
+	SecurityFilterChain securityFilterChain(HttpSecurity http, WorkerProperties properties, RequestGate gate,
 			ProblemResponses problems, KratosSessions sessions, @Value("${server.port:8081}") int serverPort,
 			@Value("${management.server.port:-1}") int managementPort) throws Exception {
 		checkConfiguration(properties, sessions, serverPort, managementPort);
 		RequestMatcher read = PathPatternRequestMatcher.pathPattern("/api/identities/**");
 		RequestMatcher endUser = PathPatternRequestMatcher.pathPattern("/api/me/**");
-		RequestMatcher metrics = new AndRequestMatcher(management.matcher(),
+		RequestMatcher onManagementPort = (request) -> gate.isManagementPort(request.getLocalPort());
+		RequestMatcher metrics = new AndRequestMatcher(onManagementPort,
 				PathPatternRequestMatcher.pathPattern("/actuator/**"));
-		RequestMatcher probes = new AndRequestMatcher(management.matcher(), new OrRequestMatcher(
+		RequestMatcher probes = new AndRequestMatcher(onManagementPort, new OrRequestMatcher(
 				List.of(PROBES).stream().map((p) -> (RequestMatcher) PathPatternRequestMatcher.pathPattern(HttpMethod.GET, p))
 					.toList()));
 		http.csrf(AbstractHttpConfigurer::disable)
@@ -141,15 +149,15 @@ class SecurityConfiguration {
 	private static AuthenticationFilter keyFilter(RequestMatcher paths, Credentials credentials,
 			SimpleGrantedAuthority authority, ProblemResponses problems) {
 		AuthenticationFilter filter = new AuthenticationFilter((Authentication presented) -> {
-			PresentedKey key = (PresentedKey) presented;
-			if (!credentials.accepts(key.key, key.authorization)) {
+			Presented key = (Presented) presented;
+			if (!credentials.accepts(key.first, key.second)) {
 				throw new BadCredentialsException("wrong credential for " + authority.getAuthority());
 			}
 			return UsernamePasswordAuthenticationToken.authenticated(authority.getAuthority(), null, List.of(authority));
 		}, (HttpServletRequest request) -> {
 			String key = request.getHeader(credentials.headerName());
 			String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-			return credentials.presented(key, authorization) ? new PresentedKey(key, authorization) : null;
+			return credentials.presented(key, authorization) ? new Presented(key, authorization) : null;
 		});
 		return configure(filter, paths, problems);
 	}
@@ -158,13 +166,14 @@ class SecurityConfiguration {
 	private static AuthenticationFilter sessionFilter(RequestMatcher paths, KratosSessions sessions,
 			ProblemResponses problems) {
 		AuthenticationFilter filter = new AuthenticationFilter((Authentication presented) -> {
-			PresentedSession session = (PresentedSession) presented;
-			if ((session.cookie != null && !KratosSessions.isSendable(session.cookie))
-					|| (session.token != null && !KratosSessions.isSendable(session.token))) {
+			Presented session = (Presented) presented;
+			String cookie = session.first;
+			String token = session.second;
+			if ((cookie != null && !KratosSessions.isSendable(cookie)) || (token != null && !KratosSessions.isSendable(token))) {
 				// cannot be a Kratos session, and cannot be sent as a header value: refused without asking Kratos
 				throw new BadCredentialsException("not a session token");
 			}
-			KratosSessions.Verdict verdict = sessions.whoami(session.cookie, session.token);
+			KratosSessions.Verdict verdict = sessions.whoami(cookie, token);
 			if (verdict instanceof KratosSessions.Verdict.Active active) {
 				return UsernamePasswordAuthenticationToken.authenticated(new KratosSession(active.identityId(), false),
 						null, List.of(END_USER));
@@ -180,7 +189,7 @@ class SecurityConfiguration {
 		}, (HttpServletRequest request) -> {
 			String cookie = cookie(request, sessions);
 			String token = request.getHeader("X-Session-Token");
-			return (cookie != null || token != null) ? new PresentedSession(cookie, token) : null;
+			return (cookie != null || token != null) ? new Presented(cookie, token) : null;
 		});
 		return configure(filter, paths, problems);
 	}
@@ -233,24 +242,12 @@ class SecurityConfiguration {
 
 	private static void checkConfiguration(WorkerProperties properties, KratosSessions sessions, int serverPort,
 			int managementPort) {
-		if (managementPort < 0 || (managementPort == serverPort && serverPort != 0)) {
-			throw new IllegalStateException("Refusing to start: the management port (MANAGEMENT_PORT, "
-					+ "management.server.port) must be set and differ from the read API port, so that probes and "
-					+ "metrics are never served beside the read API");
-		}
-		CredentialPolicy policy = new CredentialPolicy()
-			.realm("READ_API_KEYS / READ_BASIC_CREDENTIALS", properties.readAuth())
-			.realm("METRICS_API_KEYS / METRICS_BASIC_CREDENTIALS", properties.metricsAuth());
-		for (String tolerated : policy.enforce(properties.allowExampleCredentials())) {
-			log.warn("Unsafe credential tolerated because {}=true (local trial stack only): {}",
-					CredentialPolicy.ALLOW_EXAMPLES_SETTING, tolerated);
-		}
-		if (properties.readAuth().isEmpty()) {
-			log.warn("No READ_API_KEYS configured: /api/identities/** opens to nobody");
-		}
-		if (properties.metricsAuth().isEmpty()) {
-			log.warn("No METRICS_API_KEYS configured: /actuator/prometheus on the management port opens to nobody");
-		}
+		RequestGate.requireOwnManagementPort(serverPort, managementPort, "the read API");
+		new CredentialPolicy()
+			.optionalRealm("READ_API_KEYS / READ_BASIC_CREDENTIALS", properties.readAuth(), "/api/identities/**")
+			.optionalRealm("METRICS_API_KEYS / METRICS_BASIC_CREDENTIALS", properties.metricsAuth(),
+					"/actuator/prometheus on the management port")
+			.enforce(properties.allowExampleCredentials());
 		log.info("Realms: read ({} credentials), end user (Kratos session via whoami{}), metrics ({} credentials); "
 				+ "every other request is refused; probes open on the management port {}",
 				properties.readAuth().all().size(),
@@ -258,46 +255,27 @@ class SecurityConfiguration {
 				properties.metricsAuth().all().size(), managementPort);
 	}
 
-	/** A key as the request presented it, before it is checked. */
-	private static final class PresentedKey extends UsernamePasswordAuthenticationToken {
+	/**
+	 * A credential as the request presented it, before it is checked: the key header and the {@code Authorization}
+	 * header of a key realm, or the session cookie and the {@code X-Session-Token} header of the end-user realm.
+	 */
+	private static final class Presented extends UsernamePasswordAuthenticationToken {
 
 		private static final long serialVersionUID = 1L;
 
-		private final transient String key;
+		private final transient String first;
 
-		private final transient String authorization;
+		private final transient String second;
 
-		PresentedKey(String key, String authorization) {
-			super("key", null);
-			this.key = key;
-			this.authorization = authorization;
+		Presented(String first, String second) {
+			super("presented", null);
+			this.first = first;
+			this.second = second;
 		}
 
 		@Override
 		public String toString() {
-			return "PresentedKey[******]";
-		}
-
-	}
-
-	/** A Kratos session as the request presented it: the cookie's value and the X-Session-Token header. */
-	private static final class PresentedSession extends UsernamePasswordAuthenticationToken {
-
-		private static final long serialVersionUID = 1L;
-
-		private final transient String cookie;
-
-		private final transient String token;
-
-		PresentedSession(String cookie, String token) {
-			super("session", null);
-			this.cookie = cookie;
-			this.token = token;
-		}
-
-		@Override
-		public String toString() {
-			return "PresentedSession[******]";
+			return "Presented[******]";
 		}
 
 	}
