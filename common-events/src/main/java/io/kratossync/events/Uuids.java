@@ -63,10 +63,20 @@ public final class Uuids {
 		for (String part : parts) {
 			name.append(Objects.toString(part, "").replace("\\", "\\\\").replace("|", "\\|")).append('|');
 		}
+		return v5(EVENT_NAMESPACE, name.toString().getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * A name-based UUID, version 5 (SHA-1), as RFC 9562 section 5.5 defines it.
+	 * @param namespace the namespace
+	 * @param name the name, as bytes
+	 * @return the UUID
+	 */
+	public static UUID v5(UUID namespace, byte[] name) {
 		try {
 			MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-			sha1.update(toBytes(EVENT_NAMESPACE));
-			byte[] hash = sha1.digest(name.toString().getBytes(StandardCharsets.UTF_8));
+			sha1.update(toBytes(namespace));
+			byte[] hash = sha1.digest(name);
 			hash[6] = (byte) ((hash[6] & 0x0f) | 0x50);
 			hash[8] = (byte) ((hash[8] & 0x3f) | 0x80);
 			long msb = 0;

@@ -67,7 +67,7 @@ class GoldenJsonTests {
 						new AddressVerified(IDENTITY, Instant.parse("2026-02-03T08:20:00Z"), "ada@example.com", "email")),
 				golden("password_change_required.json", "0b9d6f3e-7a51-4c2b-8e4d-5f6a7b8c9d0e", "/kratos-sync/hook-ingest/admin",
 						"2026-01-30T09:00:00Z", new PasswordChangeRequired(IDENTITY, Instant.parse("2026-01-30T09:00:00Z"),
-								"credential found in a breach corpus")));
+								"credential found in a breach corpus", Instant.parse("2025-11-02T17:45:10.123456Z"))));
 	}
 
 	private static Arguments golden(String file, String id, String source, String time, IdentityEvent data) {

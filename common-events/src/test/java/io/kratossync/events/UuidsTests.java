@@ -46,4 +46,27 @@ class UuidsTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> Uuids.parseStrict(text));
 	}
 
+	@Test
+	void makesTheVersion5UuidOfTheRfc9562TestVector() {
+		// RFC 9562 appendix A.4: the DNS namespace and the name "www.example.com"
+		UUID dns = UUID.fromString("6ba7b810-9dad-11d1-80b4-00c04fd430c8");
+
+		UUID v5 = Uuids.v5(dns, "www.example.com".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+		assertThat(v5).isEqualTo(UUID.fromString("2ed6657d-e927-568b-95e1-2665a8aea6a2"));
+		assertThat(v5.version()).isEqualTo(5);
+		assertThat(v5.variant()).isEqualTo(2);
+	}
+
+	@Test
+	void derivesAnEventIdThatNeverChanges() {
+		// a changed namespace, separator or escape would change every derived id, and duplicates of events
+		// published before would no longer be recognised
+		assertThat(Uuids.nameBased("settings/password", "9d2f4b1a-6c3e-4f5d-8a7b-2c1d0e9f8a7b",
+				"3a5293f1-f4d6-49f4-b34f-6da62c360604", "2026-02-03T08:15:42.512Z"))
+			.isEqualTo(UUID.fromString(PINNED));
+	}
+
+	private static final String PINNED = "b8cff956-bd38-5117-a0d7-93b8eb45ed3e";
+
 }
