@@ -94,8 +94,13 @@ public final class RejectionLog {
 		return line.toString();
 	}
 
-	/** The text cut to {@code max} characters, each one outside printable ASCII written as {@code ?}. */
-	static String printable(String text, int max) {
+	/**
+	 * A text that may be logged: cut to {@code max} characters, each one outside printable ASCII written as {@code ?}.
+	 * @param text the text, may be {@code null}
+	 * @param max the most characters kept
+	 * @return the printable text
+	 */
+	public static String printable(String text, int max) {
 		if (text == null) {
 			return "-";
 		}
