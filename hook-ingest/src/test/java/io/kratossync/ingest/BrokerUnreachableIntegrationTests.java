@@ -6,6 +6,7 @@ import java.util.UUID;
 import io.kratossync.testing.Fixtures;
 import io.kratossync.testing.Ports;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -17,6 +18,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * With no broker to reach, a webhook gets 503 with {@code Retry-After} (Kratos retries 5xx), well within 10 s.
@@ -26,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"kratos-sync.ingest.webhook-auth.api-keys=" + HookIngestTest.WEBHOOK_KEY,
 				"kratos-sync.ingest.admin-auth.api-keys=" + HookIngestTest.ADMIN_KEY, "management.server.port=0" })
 @AutoConfigureWebTestClient(timeout = "20s")
+@ExtendWith(KratosForIngest.class)
 class BrokerUnreachableIntegrationTests {
 
 	@Autowired
@@ -62,10 +65,40 @@ class BrokerUnreachableIntegrationTests {
 	}
 
 	@Test
+	void aWebhookWaitsAtMostTheMetadataTimeOnceAndIsAnsweredAtOnceRightAfter() {
+		long first = timedLoginHook();
+		long right = timedLoginHook();
+		// once the fail-fast window (2 s) has passed, a request tries again for real
+		await().pollDelay(Duration.ofMillis(2200)).atMost(Duration.ofSeconds(5)).until(() -> true);
+		long again = timedLoginHook();
+
+		System.out.printf("Login hook with the broker down: %d ms (or at once when right after a failure), then %d ms "
+				+ "right after a failure, %d ms once the fail-fast window passed%n", first, right, again);
+		assertThat(first).isLessThan(5000);
+		assertThat(right).isLessThan(300);
+		assertThat(again).isBetween(2500L, 5000L);
+	}
+
+	private long timedLoginHook() {
+		long start = System.nanoTime();
+		this.client.post()
+			.uri("/hooks/kratos/login/password")
+			.header("X-Webhook-Key", HookIngestTest.WEBHOOK_KEY)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Fixtures.text("kratos/login-after.ctx.json"))
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503);
+		return Duration.ofNanos(System.nanoTime() - start).toMillis();
+	}
+
+	@Test
 	void keepsServingWhileTheBrokerIsUnreachable() {
+		UUID identity = UUID.randomUUID();
+		KratosForIngest.stub().createIdentity(identity);
 		for (int i = 0; i < 2; i++) {
 			this.client.post()
-				.uri("/admin/identities/{id}/password-change-required", UUID.randomUUID())
+				.uri("/admin/identities/{id}/password-change-required", identity)
 				.header("X-Admin-Key", HookIngestTest.ADMIN_KEY)
 				.exchange()
 				.expectStatus()

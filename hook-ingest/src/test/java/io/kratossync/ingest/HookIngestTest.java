@@ -7,24 +7,27 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 
 /**
- * hook-ingest on a random port with a real in-process Kafka broker (KRaft).
+ * hook-ingest on a random port with a real in-process Kafka broker (KRaft) and Kratos's Admin API played by
+ * {@link KratosForIngest}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Inherited
+@ExtendWith(KratosForIngest.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=" + HookIngestApplication.CONFIG_NAME,
 				"kratos-sync.ingest.webhook-auth.api-keys=" + HookIngestTest.WEBHOOK_KEY + "," + HookIngestTest.ROTATED_KEY,
 				"kratos-sync.ingest.webhook-auth.basic-credentials=kratos:" + HookIngestTest.BASIC_PASSWORD,
 				"kratos-sync.ingest.admin-auth.api-keys=" + HookIngestTest.ADMIN_KEY,
-				"kratos-sync.ingest.metrics-auth.api-keys=" + HookIngestTest.METRICS_KEY, "management.server.port=0",
-				"kratos-sync.ingest.topic-partitions=3" })
+				"kratos-sync.ingest.metrics-auth.api-keys=" + HookIngestTest.METRICS_KEY, "management.server.port=0" })
 @AutoConfigureWebTestClient
 @EmbeddedKafka(bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 public @interface HookIngestTest {

@@ -53,6 +53,11 @@ class RealmsIntegrationTests {
 	@Value("${local.server.port}")
 	int port;
 
+	@org.junit.jupiter.api.BeforeAll
+	static void identityKnownToKratos() {
+		KratosForIngest.stub().createIdentity(UUID.fromString(IDENTITY));
+	}
+
 	String bootstrapServers;
 
 	@Autowired

@@ -1,6 +1,7 @@
 package io.kratossync.ingest;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -29,6 +30,9 @@ class WebhookIntegrationTests {
 
 	@Autowired
 	WebTestClient client;
+
+	@Autowired
+	io.micrometer.core.instrument.MeterRegistry meters;
 
 	/** The broker of this context (not the system property, which the last started broker overwrites). */
 	String bootstrapServers;
@@ -122,7 +126,7 @@ class WebhookIntegrationTests {
 			.isAccepted();
 
 		ConsumerRecord<byte[], byte[]> record = recordWithId(triggerId);
-		String everything = new String(record.value(), StandardCharsets.UTF_8) + record.headers().toString();
+		String everything = TopicProbe.text(record);
 		assertThat(everything).doesNotContain("csrf_token", "BPshed6PaDaufaFQeuYRYeZ3MrDSeLVJxyk5X37DpI8",
 				"P91A1RzvL4xHAls2Gl76cbaXVMhBdpAj3c4vaRMckYY7JmGswmBHuul", "Cookie", "nodes", "Mozilla");
 	}
@@ -192,6 +196,9 @@ class WebhookIntegrationTests {
 	@Test
 	void requiresAPasswordChangeWithTheAdminKeyOnly() {
 		String identity = UUID.randomUUID().toString();
+		Instant passwordSetAt = Instant.parse("2026-01-10T07:00:00.123456Z");
+		KratosForIngest.stub()
+			.createIdentity(UUID.fromString(identity), Instant.parse("2025-12-01T00:00:00Z"), passwordSetAt);
 		this.client.post()
 			.uri("/admin/identities/{id}/password-change-required", identity)
 			.header("X-Admin-Key", HookIngestTest.WEBHOOK_KEY)
@@ -216,7 +223,86 @@ class WebhookIntegrationTests {
 		EventEnvelope event = decode(recordWithId(eventId));
 		assertThat(event.data()).isInstanceOf(PasswordChangeRequired.class);
 		assertThat(((PasswordChangeRequired) event.data()).reason()).isEqualTo("breach");
+		// Kratos's own time of the password, which only a later password change in Kratos beats
+		assertThat(((PasswordChangeRequired) event.data()).passwordSetAt()).isEqualTo(passwordSetAt);
 		assertThat(event.subject().toString()).isEqualTo(identity);
+	}
+
+	@Test
+	void takesTheIdentitysCreationTimeWhenItHasNoPassword() {
+		UUID identity = UUID.randomUUID();
+		KratosForIngest.stub().createIdentity(identity, Instant.parse("2026-02-01T09:30:00Z"), null);
+
+		String eventId = adminRequire(identity.toString(), "no-password");
+
+		assertThat(((PasswordChangeRequired) decode(recordWithId(eventId)).data()).passwordSetAt())
+			.isEqualTo(Instant.parse("2026-02-01T09:30:00Z"));
+	}
+
+	@Test
+	void refusesARequirementForAnIdentityKratosDoesNotKnowAndPublishesNothing() {
+		long before = TopicProbe.endOffsetSum(this.bootstrapServers, Topics.IDENTITY_EVENTS.name());
+
+		this.client.post()
+			.uri("/admin/identities/{id}/password-change-required", UUID.randomUUID())
+			.header("X-Admin-Key", HookIngestTest.ADMIN_KEY)
+			.exchange()
+			.expectStatus()
+			.isNotFound()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://kratos-sync.dev/problems/unknown-identity");
+
+		assertThat(TopicProbe.endOffsetSum(this.bootstrapServers, Topics.IDENTITY_EVENTS.name())).isEqualTo(before);
+	}
+
+	@Test
+	void answers503WhenKratosCannotTellThePasswordTime() {
+		UUID identity = UUID.randomUUID();
+		KratosForIngest.stub().createIdentity(identity);
+		KratosForIngest.stub().failNext(1, 500, java.time.Duration.ZERO);
+		long before = TopicProbe.endOffsetSum(this.bootstrapServers, Topics.IDENTITY_EVENTS.name());
+
+		this.client.post()
+			.uri("/admin/identities/{id}/password-change-required", identity)
+			.header("X-Admin-Key", HookIngestTest.ADMIN_KEY)
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.valueEquals("Retry-After", "5");
+
+		assertThat(TopicProbe.endOffsetSum(this.bootstrapServers, Topics.IDENTITY_EVENTS.name())).isEqualTo(before);
+	}
+
+	@Test
+	void countsAMalformedTriggerIdAndUsesTheDerivedIdInstead() {
+		double before = this.meters.counter("kratos_sync_malformed_trigger_ids").count();
+		String body = SETTINGS_PASSWORD.replace("2026-02-03T08:15:42.512Z", "2026-02-05T10:00:00Z");
+
+		String first = eventIdOf(post("/hooks/kratos/settings/password", HookIngestTest.WEBHOOK_KEY, "not-a-uuid", body));
+		String retried = eventIdOf(post("/hooks/kratos/settings/password", HookIngestTest.WEBHOOK_KEY, "x\u00e9", body));
+
+		assertThat(retried).isEqualTo(first);
+		assertThat(this.meters.counter("kratos_sync_malformed_trigger_ids").count()).isEqualTo(before + 2);
+	}
+
+	@Test
+	void clampsAndCountsAWebhookTimeFarInTheFuture() {
+		double before = this.meters.counter("kratos_sync_future_timestamps_clamped").count();
+		String triggerId = UUID.randomUUID().toString();
+		Instant sent = Instant.now();
+		post("/hooks/kratos/settings/password", HookIngestTest.WEBHOOK_KEY, triggerId,
+				SETTINGS_PASSWORD.replace("2026-02-03T08:15:42.512Z", sent.plus(java.time.Duration.ofDays(1)).toString()))
+			.expectStatus()
+			.isAccepted();
+
+		PasswordChanged changed = (PasswordChanged) decode(recordWithId(triggerId)).data();
+		// a Kratos a day fast: the time is bounded by the receipt plus the 60 s tolerance
+		assertThat(changed.changedAt()).isBetween(sent, Instant.now().plusSeconds(60));
+		assertThat(this.meters.counter("kratos_sync_future_timestamps_clamped").count()).isEqualTo(before + 1);
 	}
 
 	@Test
@@ -273,6 +359,7 @@ class WebhookIntegrationTests {
 	}
 
 	private String adminRequire(String identity, String idempotencyKey) {
+		KratosForIngest.stub().createIdentity(UUID.fromString(identity));
 		return eventIdOf(this.client.post()
 			.uri("/admin/identities/{id}/password-change-required", identity)
 			.header("X-Admin-Key", HookIngestTest.ADMIN_KEY)

@@ -11,11 +11,17 @@ import io.kratossync.events.PasswordChangeRequired;
 import io.kratossync.events.Uuids;
 import io.kratossync.ingest.publish.EventPublisher;
 import io.kratossync.ingest.webhook.Accepted;
+import io.kratossync.ingest.system.IngestProperties;
 import io.kratossync.ingest.webhook.InvalidPayloadException;
+import io.kratossync.support.Problems;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -25,11 +31,15 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * Admin actions, behind their own credential. Requiring a password change publishes
- * {@code kratos.identity.password_change_required}; the worker sets the flag and revokes the identity's sessions.
+ * Admin actions, behind their own credential. Requiring a password change reads Kratos's own time of the
+ * identity's password credential, then publishes {@code kratos.identity.password_change_required} carrying it; the
+ * worker sets the flag and revokes the identity's sessions. An identity Kratos does not know is 404; a Kratos
+ * that cannot be asked is 503 with {@code Retry-After}.
  */
 @RestController
 class AdminController {
+
+	private static final Logger log = LoggerFactory.getLogger(AdminController.class);
 
 	static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
@@ -37,9 +47,15 @@ class AdminController {
 
 	private final Clock clock;
 
-	AdminController(EventPublisher publisher, Clock clock) {
+	private final KratosIdentities kratos;
+
+	private final IngestProperties properties;
+
+	AdminController(EventPublisher publisher, Clock clock, KratosIdentities kratos, IngestProperties properties) {
 		this.publisher = publisher;
 		this.clock = clock;
+		this.kratos = kratos;
+		this.properties = properties;
 	}
 
 	/**
@@ -66,13 +82,33 @@ class AdminController {
 			throw new InvalidPayloadException("reason",
 					"is longer than " + PasswordChangeRequired.MAX_REASON_LENGTH + " characters");
 		}
-		Instant now = this.clock.instant();
 		UUID eventId = eventId(identityId, idempotencyKey);
-		EventEnvelope envelope = new EventEnvelope(eventId, "/kratos-sync/hook-ingest/admin", now,
-				new PasswordChangeRequired(identityId, now, reason));
-		return this.publisher.publish(envelope, headers)
-			.map((published) -> ResponseEntity.status(HttpStatus.ACCEPTED)
-				.body(new Accepted(eventId, envelope.type().ceType(), identityId.toString())));
+		// Kratos's own time of the password it would have to beat, read now: one clock decides what satisfies it
+		return this.kratos.passwordSetAt(identityId).flatMap((passwordSetAt) -> {
+			Instant now = this.clock.instant();
+			EventEnvelope envelope = new EventEnvelope(eventId, "/kratos-sync/hook-ingest/admin", now,
+					new PasswordChangeRequired(identityId, now, reason, passwordSetAt));
+			return this.publisher.publish(envelope, headers)
+				.map((published) -> ResponseEntity.status(HttpStatus.ACCEPTED)
+					.body(new Accepted(eventId, envelope.type().ceType(), identityId.toString())));
+		});
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> unknownIdentity(KratosIdentities.UnknownIdentityException ex) {
+		ProblemDetail problem = Problems.of(HttpStatus.NOT_FOUND, "unknown-identity", "Unknown identity",
+				ex.getMessage());
+		return ResponseEntity.status(problem.getStatus()).body(problem);
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> kratosUnavailable(KratosIdentities.KratosUnavailableException ex) {
+		log.warn("Cannot require a password change now: {}", ex.getMessage());
+		ProblemDetail problem = Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "kratos-unavailable",
+				"Kratos is unavailable", "Kratos's Admin API could not tell the identity's password time; retry later");
+		return ResponseEntity.status(problem.getStatus())
+			.header(HttpHeaders.RETRY_AFTER, Long.toString(this.properties.retryAfter().toSeconds()))
+			.body(problem);
 	}
 
 	/**

@@ -9,6 +9,7 @@ import io.kratossync.events.EventEnvelope;
 import io.kratossync.events.Topics;
 import io.kratossync.ingest.system.IngestProperties;
 import io.kratossync.support.Causes;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.tracing.Span;
@@ -55,6 +56,12 @@ public class EventPublisher {
 
 	private final PublishSummary summary = new PublishSummary(Duration.ofMinutes(1), System::nanoTime);
 
+	private final Counter fastFailed;
+
+	private volatile long lastFailureNanos;
+
+	private volatile long lastSuccessNanos;
+
 	EventPublisher(KafkaTemplate<String, EventEnvelope> template, IngestProperties properties, MeterRegistry meters,
 			ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
 		this.template = template;
@@ -63,6 +70,9 @@ public class EventPublisher {
 		this.propagator = propagator.getIfAvailable(() -> Propagator.NOOP);
 		this.acknowledged = publishTimer(meters, "acknowledged");
 		this.failed = publishTimer(meters, "failed");
+		this.fastFailed = Counter.builder("kratos_sync_publish_fast_failed")
+			.description("Events answered 503 at once because Kafka had just failed to acknowledge one")
+			.register(meters);
 	}
 
 	private static Timer publishTimer(MeterRegistry meters, String outcome) {
@@ -80,6 +90,11 @@ public class EventPublisher {
 	 * @return the acknowledgement, or {@link PublishFailedException} when Kafka did not acknowledge in time
 	 */
 	public Mono<Published> publish(EventEnvelope event, HttpHeaders request) {
+		if (failingFast()) {
+			this.fastFailed.increment();
+			return Mono.error(new PublishFailedException("event " + event.id() + " not sent: Kafka failed to acknowledge "
+					+ "an event less than " + this.properties.failFastFor() + " ago", null));
+		}
 		ProducerRecord<String, EventEnvelope> record = new ProducerRecord<>(Topics.IDENTITY_EVENTS.name(),
 				event.subject().toString(), event);
 		Span span = this.propagator.extract(request, HttpHeaders::getFirst)
@@ -104,8 +119,26 @@ public class EventPublisher {
 					(ex) -> new PublishFailedException("event " + event.id() + " not acknowledged", ex));
 	}
 
+	/**
+	 * Whether to answer 503 at once, without trying: Kafka failed the last event less than {@code fail-fast-for}
+	 * ago and has acknowledged none since. During a broker outage a webhook then gets its 503 in microseconds
+	 * instead of after the metadata or delivery timeout, so Kratos's three attempts (and the user's sign-in or
+	 * settings page) wait seconds less; one request per interval still tries for real.
+	 */
+	private boolean failingFast() {
+		long failed = this.lastFailureNanos;
+		return failed != 0 && failed - this.lastSuccessNanos > 0 && System.nanoTime() - failed
+				< this.properties.failFastFor().toNanos();
+	}
+
 	/** Records the outcome: metrics, the span, and the log line (with the trace ids of the span). */
 	private void finished(EventEnvelope event, Span span, long start, Published published, Throwable failure) {
+		if (published != null) {
+			this.lastSuccessNanos = System.nanoTime();
+		}
+		else {
+			this.lastFailureNanos = System.nanoTime();
+		}
 		(published != null ? this.acknowledged : this.failed).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
 		try (Tracer.SpanInScope scope = this.tracer.withSpan(span)) {
 			if (published != null) {

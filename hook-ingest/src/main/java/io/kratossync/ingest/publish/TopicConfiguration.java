@@ -1,22 +1,23 @@
 package io.kratossync.ingest.publish;
 
+import java.util.List;
+
 import io.kratossync.events.Topics;
-import io.kratossync.ingest.system.IngestProperties;
-import org.apache.kafka.clients.admin.NewTopic;
+import io.kratossync.support.ServiceTopics;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Creates the event topic when it does not exist yet (on when {@code spring.kafka.admin.auto-create} is true).
- * Retention is unlimited: the topic is the source of replay and rebuild.
+ * The topic hook-ingest writes, checked against the topic policy at start-up (and created when missing, see
+ * {@code kratos-sync.topics.*}): its partition count must be the configured one, never changed by the service.
  */
 @Configuration(proxyBeanMethods = false)
 class TopicConfiguration {
 
 	@Bean
-	NewTopic identityEventsTopic(IngestProperties properties) {
-		return Topics.IDENTITY_EVENTS.toNewTopic(properties.topicPartitions());
+	ServiceTopics serviceTopics() {
+		return new ServiceTopics(List.of(Topics.IDENTITY_EVENTS.name()));
 	}
 
 }

@@ -2,9 +2,12 @@ package io.kratossync.ingest.system;
 
 import java.time.Duration;
 
+import java.net.URI;
+
 import io.kratossync.support.Credentials;
+import io.kratossync.support.Secret;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Positive;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -20,17 +23,36 @@ import org.springframework.validation.annotation.Validated;
  * one reads the metrics
  * @param allowExampleCredentials whether the example credentials of the local trial stack are tolerated (never
  * in production)
+ * @param kratos how to reach Kratos's Admin API (an admin requirement reads the identity's password time there)
+ * @param futureTolerance how far in the future of its receipt a time in a webhook may lie; a later one is clamped
+ * to the time of receipt plus this, and counted (a Kratos host whose clock runs fast cannot fence out real changes
+ * for longer than this)
  * @param publishTimeout the longest a request waits for Kafka before answering 503; well under Kratos's 30 s
+ * @param failFastFor after Kafka failed to acknowledge an event, how long further events are answered 503 at once
+ * without trying (one request per interval still tries); zero turns it off
  * @param retryAfter the {@code Retry-After} sent with a 503
  * @param maxBodySize the largest request body accepted (413 above)
- * @param topicPartitions partitions of the event topic when hook-ingest creates it
  */
 @Validated
 @ConfigurationProperties("kratos-sync.ingest")
 public record IngestProperties(@NotNull Credentials webhookAuth, @NotNull Credentials adminAuth,
 		@NotNull Credentials metricsAuth, @DefaultValue("false") boolean allowExampleCredentials,
-		@DefaultValue("8s") @NotNull Duration publishTimeout, @DefaultValue("5s") @NotNull Duration retryAfter,
-		@DefaultValue("256KB") @NotNull DataSize maxBodySize, @DefaultValue("6") @Positive int topicPartitions) {
+		@Valid @NotNull Kratos kratos, @DefaultValue("60s") @NotNull Duration futureTolerance,
+		@DefaultValue("8s") @NotNull Duration publishTimeout, @DefaultValue("2s") @NotNull Duration failFastFor,
+		@DefaultValue("5s") @NotNull Duration retryAfter,
+		@DefaultValue("256KB") @NotNull DataSize maxBodySize) {
+
+	/**
+	 * Kratos's Admin API.
+	 *
+	 * @param adminUrl e.g. {@code http://kratos:4434} (never expose it to the internet)
+	 * @param adminToken bearer token for the Admin API (Ory Network); empty for self-hosted Kratos
+	 * @param connectTimeout connect timeout of a call
+	 * @param readTimeout answer timeout of a call
+	 */
+	public record Kratos(@NotNull URI adminUrl, @DefaultValue("") Secret adminToken,
+			@DefaultValue("2s") @NotNull Duration connectTimeout, @DefaultValue("3s") @NotNull Duration readTimeout) {
+	}
 
 	public IngestProperties {
 		if (webhookAuth != null && webhookAuth.isEmpty()) {

@@ -90,6 +90,41 @@ record HookBody(IdentityId identityId, String schemaId, String state, String tra
 	}
 
 	/**
+	 * How many of the body's times lie after the limit.
+	 * @param limit the latest acceptable time
+	 * @return the count
+	 */
+	int countAfter(Instant limit) {
+		int count = after(this.createdAt, limit) + after(this.updatedAt, limit) + after(this.authenticatedAt, limit);
+		for (Address address : this.addresses) {
+			count += after(address.verifiedAt(), limit);
+		}
+		return count;
+	}
+
+	/**
+	 * This body with every time after the limit replaced by the limit.
+	 * @param limit the latest acceptable time
+	 * @return the clamped body
+	 */
+	HookBody notAfter(Instant limit) {
+		List<Address> clamped = this.addresses.stream()
+			.map((a) -> new Address(a.value(), a.via(), a.verified(), min(a.verifiedAt(), limit)))
+			.toList();
+		return new HookBody(this.identityId, this.schemaId, this.state, this.traitsEmail, clamped,
+				min(this.createdAt, limit), min(this.updatedAt, limit), this.flowId, this.sessionId, this.aal,
+				min(this.authenticatedAt, limit));
+	}
+
+	private static int after(Instant time, Instant limit) {
+		return (time != null && time.isAfter(limit)) ? 1 : 0;
+	}
+
+	private static Instant min(Instant time, Instant limit) {
+		return (time != null && time.isAfter(limit)) ? limit : time;
+	}
+
+	/**
 	 * The address verified last, as a verification flow leaves it.
 	 * @return the address
 	 */

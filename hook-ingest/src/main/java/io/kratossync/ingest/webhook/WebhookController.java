@@ -1,11 +1,11 @@
 package io.kratossync.ingest.webhook;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.UUID;
 
 import io.kratossync.events.EventEnvelope;
 import io.kratossync.events.IdentityEvent;
-import io.kratossync.events.Uuids;
 import io.kratossync.ingest.publish.EventPublisher;
 import io.kratossync.ingest.publish.Published;
 import io.kratossync.support.Problems;
@@ -40,9 +40,15 @@ class WebhookController {
 
 	private final Clock clock;
 
-	WebhookController(EventPublisher publisher, Clock clock) {
+	private final FutureClamp clamp;
+
+	private final TriggerIds triggerIds;
+
+	WebhookController(EventPublisher publisher, Clock clock, FutureClamp clamp, TriggerIds triggerIds) {
 		this.publisher = publisher;
 		this.clock = clock;
+		this.clamp = clamp;
+		this.triggerIds = triggerIds;
 	}
 
 	@PostMapping(path = "/hooks/kratos/{flow}/{method}", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -67,15 +73,16 @@ class WebhookController {
 	}
 
 	private Mono<ResponseEntity<Accepted>> handle(HookPoint point, HttpHeaders headers, byte[] json) {
-		HookBody body = HookBody.parse(tree(json));
+		Instant receivedAt = this.clock.instant();
+		HookBody body = this.clamp.bound(HookBody.parse(tree(json)), point, receivedAt);
 		IdentityEvent event;
 		try {
-			event = point.toEvent(body, this.clock.instant());
+			event = point.toEvent(body, receivedAt);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidPayloadException("$", ex.getMessage());
 		}
-		UUID id = eventId(point, headers.getFirst(TRIGGER_ID_HEADER), body);
+		UUID id = this.triggerIds.eventId(point, headers.getFirst(TRIGGER_ID_HEADER), body);
 		EventEnvelope envelope = new EventEnvelope(id, "/kratos-sync/hook-ingest/" + point.path(), this.clock.instant(),
 				event);
 		return this.publisher.publish(envelope, headers).map(WebhookController::accepted);
@@ -89,18 +96,6 @@ class WebhookController {
 		catch (JacksonException ex) {
 			throw new ServerWebInputException("The request body could not be read as JSON", null, ex);
 		}
-	}
-
-	private static UUID eventId(HookPoint point, String triggerId, HookBody body) {
-		if (triggerId != null) {
-			try {
-				return Uuids.parseStrict(triggerId.trim());
-			}
-			catch (IllegalArgumentException ex) {
-				// not a Kratos trigger id: fall through to the derived id
-			}
-		}
-		return point.derivedEventId(body).orElseGet(UUID::randomUUID);
 	}
 
 	static ResponseEntity<Accepted> accepted(Published published) {
