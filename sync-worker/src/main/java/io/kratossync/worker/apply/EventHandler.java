@@ -10,6 +10,7 @@ import io.kratossync.events.ProfileUpdated;
 import io.kratossync.events.Recovered;
 import io.kratossync.events.Registered;
 import io.kratossync.events.SecondFactorChanged;
+
 import io.kratossync.worker.kratos.KratosActions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,12 +40,13 @@ public class EventHandler {
 	/**
 	 * Applies the event to {@code user_settings}, fencing each field by the time of the change. The write joins
 	 * the batch; {@code changed} is told the outcome once it has run.
-	 * @param event the event
+	 * @param delivery the event and where its record was read
 	 * @param writes the writes of the batch
 	 * @param changed told whether anything changed ({@code false}: newer state was already stored)
 	 */
 	@Transactional(propagation = Propagation.MANDATORY)
-	public void handle(EventEnvelope event, Writes writes, Changed changed) {
+	public void handle(Delivery delivery, Writes writes, Changed changed) {
+		EventEnvelope event = delivery.event();
 		Changed logged = (applied) -> {
 			logResult(event, applied);
 			changed.changed(applied);
@@ -53,9 +55,10 @@ public class EventHandler {
 
 			@Override
 			public Void passwordChangeRequired(PasswordChangeRequired required) {
-				boolean set = EventHandler.this.settings.requirePasswordChange(required, writes);
+				boolean set = EventHandler.this.settings.requirePasswordChange(required, event.id(), writes);
 				if (set) {
-					EventHandler.this.actions.revokeSessions(required.identityId(), event.id());
+					EventHandler.this.actions.revokeSessions(required.identityId(), event.id(), delivery.source(),
+							delivery.partitionEnd());
 				}
 				logged.changed(set);
 				return null;

@@ -1,4 +1,4 @@
-package io.kratossync.worker.inbox;
+package io.kratossync.worker.apply;
 
 /**
  * Where a record was read from.

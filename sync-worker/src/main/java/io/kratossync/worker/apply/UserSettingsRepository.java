@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -40,12 +41,13 @@ public class UserSettingsRepository {
 	void registered(Registered event, Writes writes, Changed changed) {
 		FencedUpsert upsert = FencedUpsert.of(event.identityId().value())
 			.earliest("registered_at", event.registeredAt(), columns("registration_method", event.method()));
-		withProfile(upsert, event.registeredAt(), event.profile()).addTo(writes, changed);
+		withProfile(upsert, writes, event.identityId().value(), event.registeredAt(), event.profile()).addTo(writes,
+				changed);
 	}
 
 	void profileUpdated(ProfileUpdated event, Writes writes, Changed changed) {
-		withProfile(FencedUpsert.of(event.identityId().value()), event.updatedAt(), event.profile()).addTo(writes,
-				changed);
+		withProfile(FencedUpsert.of(event.identityId().value()), writes, event.identityId().value(), event.updatedAt(),
+				event.profile()).addTo(writes, changed);
 	}
 
 	void loggedIn(LoggedIn event, Writes writes, Changed changed) {
@@ -68,54 +70,127 @@ public class UserSettingsRepository {
 	}
 
 	/**
-	 * Marks the e-mail verified when the verified address is the stored e-mail (or none is stored yet); a
-	 * secondary address changes nothing here. Reads the row, so the writes pending in the batch go first.
+	 * Records a verified address (kept per address, with Kratos's time of the verification) and marks the stored
+	 * e-mail verified when it is that address and its profile is not newer than the verification. Whatever the order
+	 * of arrival: a profile that later makes this address the e-mail takes the verification into account
+	 * ({@link #withProfile}). A secondary address or an SMS number changes nothing of the e-mail.
 	 */
 	void addressVerified(AddressVerified event, Writes writes, Changed changed) {
-		writes.flush();
-		String stored = this.jdbc.sql("SELECT email FROM user_settings WHERE identity_id = ? FOR UPDATE")
-			.param(event.identityId().value())
-			.query(String.class)
-			.optional()
-			.orElse(null);
-		if (!"email".equals(event.via()) || (stored != null && !stored.equalsIgnoreCase(event.address()))) {
+		if (!"email".equals(event.via())) {
 			changed.changed(false);
 			return;
 		}
-		FencedUpsert.of(event.identityId().value())
-			.latest("email_verified_at", event.verifiedAt(), columns("email_verified", true))
-			.addTo(writes, changed);
+		writes.add("""
+				INSERT INTO verified_addresses AS v (identity_id, address, verified_at) VALUES (?, lower(?), ?)
+				ON CONFLICT (identity_id, address) DO UPDATE SET verified_at = GREATEST(v.verified_at, EXCLUDED.verified_at)""",
+				new Object[] { event.identityId().value(), event.address(), utc(event.verifiedAt()) }, (rows) -> {
+				});
+		// no profile known yet: the verified address is taken as the e-mail's state until one arrives
+		writes.add("""
+				INSERT INTO user_settings AS s (identity_id, email_verified, email_verified_at) VALUES (?, true, ?)
+				ON CONFLICT (identity_id) DO UPDATE SET email_verified = true, email_verified_at = EXCLUDED.email_verified_at,
+				    updated_at = now()
+				 WHERE (s.email IS NULL OR lower(s.email) = lower(?))
+				   AND (s.profile_at IS NULL OR s.profile_at <= EXCLUDED.email_verified_at)
+				   AND (s.email_verified_at IS NULL OR s.email_verified_at < EXCLUDED.email_verified_at
+				        OR s.email_verified IS NOT TRUE)""",
+				new Object[] { event.identityId().value(), utc(event.verifiedAt()), event.address() },
+				(rows) -> changed.changed(rows > 0));
+	}
+
+	/** Whether the address was verified after the given time (a verification that arrived earlier than the profile). */
+	private boolean verifiedAfter(Writes writes, java.util.UUID identityId, String address, Instant at) {
+		writes.flush();
+		return this.jdbc.sql("""
+				SELECT EXISTS (SELECT 1 FROM verified_addresses WHERE identity_id = ? AND address = lower(?)
+				               AND verified_at >= ?)""")
+			.params(identityId, address, utc(at))
+			.query(Boolean.class)
+			.single();
 	}
 
 	/**
-	 * Sets the force-password-change flag unless a newer change of the flag is stored; runs at once, since
-	 * what follows (revoking sessions) depends on it.
-	 * @return whether the flag was set (false: stale)
+	 * Puts a requirement in force unless it is already satisfied or a newer one is in force. One clock decides:
+	 * Kratos's own. The requirement carries the time Kratos gave the identity's password credential when it was
+	 * made ({@code password_set_at}); a password change that Kratos made later satisfies it, whichever of the two
+	 * events arrives first. A requirement whose snapshot is older than the one in force is stale; of two with the
+	 * same snapshot, the later on the identity's partition wins. Runs at once, since revoking the sessions depends
+	 * on it.
+	 * @param event the requirement
+	 * @param eventId its event id, kept as the requirement in force
+	 * @param writes the writes of the batch
+	 * @return whether it is now the requirement in force (false: stale or already satisfied)
 	 */
-	boolean requirePasswordChange(PasswordChangeRequired event, Writes writes) {
-		return FencedUpsert.of(event.identityId().value())
-			.latest("force_password_change_at", event.requiredAt(),
-					columns("force_password_change", true, "password_change_reason", event.reason()))
-			.executeNow(writes);
+	boolean requirePasswordChange(PasswordChangeRequired event, UUID eventId, Writes writes) {
+		return writes.now("""
+				INSERT INTO user_settings AS s (identity_id, force_password_change, force_password_change_at,
+				    password_change_reason, required_password_set_at, password_change_event_id)
+				VALUES (?, true, ?, ?, COALESCE(?, '-infinity'::timestamptz), ?)
+				ON CONFLICT (identity_id) DO UPDATE SET force_password_change = true,
+				    force_password_change_at = EXCLUDED.force_password_change_at,
+				    password_change_reason = EXCLUDED.password_change_reason,
+				    required_password_set_at = EXCLUDED.required_password_set_at,
+				    password_change_event_id = EXCLUDED.password_change_event_id, updated_at = now()
+				 WHERE (s.required_password_set_at IS NULL OR s.required_password_set_at <= EXCLUDED.required_password_set_at)
+				   AND (s.password_changed_at IS NULL OR s.password_changed_at <= EXCLUDED.required_password_set_at)""",
+				new Object[] { event.identityId().value(), utc(event.requiredAt()), event.reason(),
+						utc(event.passwordSetAtOrLegacy()), eventId }) > 0;
 	}
 
 	/**
-	 * Records a password change: {@code password_changed_at} moves forward only, and the force flag is cleared
-	 * only when the change is newer than the requirement that set it.
+	 * Records a password change: {@code password_changed_at} moves forward only, and the requirement in force is
+	 * cleared when Kratos made this change after the password the requirement saw (Kratos's times on both sides).
 	 */
 	void passwordChanged(PasswordChanged event, Writes writes, Changed changed) {
-		FencedUpsert.of(event.identityId().value())
-			.latest("password_changed_at", event.changedAt(), columns())
-			.latest("force_password_change_at", event.changedAt(),
-					columns("force_password_change", false, "password_change_reason", null))
-			.addTo(writes, changed);
+		String satisfies = "(s.force_password_change AND EXCLUDED.password_changed_at > "
+				+ "COALESCE(s.required_password_set_at, '-infinity'::timestamptz))";
+		writes.add("INSERT INTO user_settings AS s (identity_id, password_changed_at) VALUES (?, ?)"
+				+ " ON CONFLICT (identity_id) DO UPDATE SET"
+				+ " password_changed_at = GREATEST(s.password_changed_at, EXCLUDED.password_changed_at),"
+				+ " force_password_change_at = CASE WHEN " + satisfies
+				+ " THEN EXCLUDED.password_changed_at ELSE s.force_password_change_at END,"
+				+ " password_change_reason = CASE WHEN " + satisfies + " THEN NULL ELSE s.password_change_reason END,"
+				+ " force_password_change = CASE WHEN " + satisfies + " THEN false ELSE s.force_password_change END,"
+				+ " updated_at = now()"
+				+ " WHERE s.password_changed_at IS NULL OR s.password_changed_at < EXCLUDED.password_changed_at OR "
+				+ satisfies,
+				new Object[] { event.identityId().value(), utc(event.changedAt()) }, (rows) -> changed.changed(rows > 0));
 	}
 
-	private static FencedUpsert withProfile(FencedUpsert upsert, Instant at, Profile profile) {
+	/**
+	 * Whether the requirement queued by an event is still the one in force (not satisfied, not replaced).
+	 * @param identityId the identity
+	 * @param eventId the event of the requirement
+	 * @return whether it is in force
+	 */
+	public boolean isRequirementInForce(UUID identityId, UUID eventId) {
+		return this.jdbc.sql("""
+				SELECT EXISTS (SELECT 1 FROM user_settings WHERE identity_id = ? AND force_password_change
+				               AND password_change_event_id = ?)""")
+			.params(identityId, eventId)
+			.query(Boolean.class)
+			.single();
+	}
+
+	private static OffsetDateTime utc(Instant instant) {
+		return (instant != null) ? OffsetDateTime.ofInstant(instant, ZoneOffset.UTC) : null;
+	}
+
+	/**
+	 * The profile's columns: a snapshot at {@code at}. Its e-mail counts as verified when the snapshot says so, or
+	 * when a verification of that address at or after the snapshot was recorded already (it arrived first).
+	 */
+	private FencedUpsert withProfile(FencedUpsert upsert, Writes writes, java.util.UUID identityId, Instant at,
+			Profile profile) {
 		upsert.latest("profile_at", at,
 				columns("schema_id", profile.schemaId(), "state", profile.state(), "email", profile.email()));
-		if (profile.emailVerified() != null) {
-			upsert.latest("email_verified_at", at, columns("email_verified", profile.emailVerified()));
+		Boolean verified = profile.emailVerified();
+		if (!Boolean.TRUE.equals(verified) && profile.email() != null
+				&& verifiedAfter(writes, identityId, profile.email(), at)) {
+			verified = true;
+		}
+		if (verified != null) {
+			upsert.latest("email_verified_at", at, columns("email_verified", verified));
 		}
 		return upsert;
 	}

@@ -1,19 +1,29 @@
 package io.kratossync.worker.consume;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import io.kratossync.events.EventDecodingException;
 import io.kratossync.events.EventEnvelope;
+import io.kratossync.events.PasswordChangeRequired;
 import io.kratossync.support.Causes;
-import io.kratossync.worker.inbox.Delivery;
+import io.kratossync.worker.apply.Delivery;
+import io.kratossync.worker.apply.RecordPosition;
 import io.kratossync.worker.inbox.IdempotentApplier;
 import io.kratossync.worker.inbox.IdempotentApplier.Outcome;
-import io.kratossync.worker.inbox.RecordPosition;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.listener.BatchListenerFailedException;
@@ -25,65 +35,177 @@ import org.springframework.transaction.support.DefaultTransactionDefinition;
 
 /**
  * Applies one poll's records in one database transaction, in a few round trips: one statement records every
- * event id in the inbox, and the state changes of the new events go in JDBC batches. The inbox rows and the
- * state changes commit or roll back together, and the batch pays for one commit instead of one per event.
+ * event id in the inbox, the state changes of the new events go in JDBC batches, and the next offset of each
+ * partition is stored with them ({@link OffsetStore}). State and position commit or roll back together.
  * <p>
- * When that fails, nothing of it is stored and the batch is applied again one record at a time, each behind a
- * savepoint, to find the record at fault: the records before it are committed and the failure is reported for
- * that record alone ({@link BatchListenerFailedException}), so the error handler commits their offsets and deals
- * with the failed record as it would in record mode (retry, or dead-letter). When no transaction can be had or
- * the commit fails, the whole batch is reported failed from its first record.
+ * Before anything is applied, each partition's records are checked against the offset stored with the state:
+ * records below it were applied already and are passed over; records beyond it mean the consumer stands past
+ * the state (a database restored from a backup, a fresh database behind Kafka's committed offsets), so the
+ * partition is sought back to where the state ends, or to the beginning of the topic for a partition this
+ * database never applied.
+ * <p>
+ * When applying at once fails, nothing of it is stored and the batch is applied again one record at a time, each
+ * behind a savepoint, to find the record at fault: the records before it are committed (with their offsets) and
+ * the failure is reported for that record alone ({@link BatchListenerFailedException}), so the error handler deals
+ * with it as in record mode (retry, or dead-letter). When no transaction can be had or the commit fails, the whole
+ * batch is reported failed from its first record.
  */
 @Component
 class BatchApplier {
 
 	private static final LogAccessor LOG = new LogAccessor(BatchApplier.class);
 
+	private static final Logger log = LoggerFactory.getLogger(BatchApplier.class);
+
 	private final IdempotentApplier applier;
 
 	private final PlatformTransactionManager transactions;
 
-	BatchApplier(IdempotentApplier applier, PlatformTransactionManager transactions) {
+	private final OffsetStore offsets;
+
+	private final ApplySummary summary = new ApplySummary();
+
+	BatchApplier(IdempotentApplier applier, PlatformTransactionManager transactions, OffsetStore offsets) {
 		this.applier = applier;
 		this.transactions = transactions;
+		this.offsets = offsets;
 	}
 
-	void apply(List<ConsumerRecord<String, EventEnvelope>> records) {
-		if (records.isEmpty() || (records.stream().allMatch((r) -> r.value() != null) && applyAtOnce(records))) {
+	void apply(List<ConsumerRecord<String, EventEnvelope>> polled, Consumer<?, ?> consumer) {
+		if (polled.isEmpty()) {
 			return;
 		}
-		applyOneByOne(records);
+		List<ConsumerRecord<String, EventEnvelope>> records;
+		try {
+			records = fromStoredPositions(polled, consumer);
+		}
+		catch (RuntimeException ex) {
+			// the database cannot tell where the state ends: nothing is applied, the first record is retried
+			throw new BatchListenerFailedException("the stored offsets could not be read: " + ex.getMessage(), ex,
+					polled.get(0));
+		}
+		if (records.isEmpty()) {
+			return;
+		}
+		Map<TopicPartition, Long> ends = partitionEnds(records, consumer);
+		if (records.stream().allMatch((r) -> r.value() != null) && applyAtOnce(records, ends)) {
+			return;
+		}
+		applyOneByOne(records, ends);
+	}
+
+	/**
+	 * The records that continue each partition from the offset stored with the state; seeks a partition that stands
+	 * past the state back to where it ends.
+	 */
+	private List<ConsumerRecord<String, EventEnvelope>> fromStoredPositions(
+			List<ConsumerRecord<String, EventEnvelope>> records, Consumer<?, ?> consumer) {
+		Map<TopicPartition, Long> first = new LinkedHashMap<>();
+		for (ConsumerRecord<?, ?> record : records) {
+			first.merge(new TopicPartition(record.topic(), record.partition()), record.offset(), Math::min);
+		}
+		Map<TopicPartition, Long> stored = this.offsets.load(first.keySet());
+		Map<TopicPartition, Long> from = new HashMap<>();
+		for (Map.Entry<TopicPartition, Long> entry : first.entrySet()) {
+			TopicPartition partition = entry.getKey();
+			long at = entry.getValue();
+			Long next = stored.get(partition);
+			if (next == null) {
+				if (!this.offsets.everApplied(partition) && consumer != null) {
+					long beginning = consumer.beginningOffsets(Set.of(partition)).getOrDefault(partition, 0L);
+					if (at > beginning) {
+						log.warn("Partition {} was never applied to this database, yet the consumer stands at {}: "
+								+ "catching up from the beginning of the topic ({})", partition, at, beginning);
+						consumer.seek(partition, beginning);
+						from.put(partition, Long.MAX_VALUE);
+						continue;
+					}
+				}
+				from.put(partition, at);
+			}
+			else if (at > next && consumer != null) {
+				log.warn("Partition {}: the state in the database ends at offset {}, the consumer stands at {} (a "
+						+ "restored backup?): applying the {} records in between again", partition, next, at, at - next);
+				consumer.seek(partition, next);
+				from.put(partition, Long.MAX_VALUE);
+			}
+			else {
+				from.put(partition, next);
+			}
+		}
+		List<ConsumerRecord<String, EventEnvelope>> kept = new ArrayList<>(records.size());
+		for (ConsumerRecord<String, EventEnvelope> record : records) {
+			if (record.offset() >= from.get(new TopicPartition(record.topic(), record.partition()))) {
+				kept.add(record);
+			}
+		}
+		if (kept.size() < records.size()) {
+			LOG.debug(() -> "Passed over " + (records.size() - kept.size()) + " records already applied or sought back");
+		}
+		return kept;
+	}
+
+	/**
+	 * The end of each partition that holds an event with a side effect (a requirement revokes sessions), asked of
+	 * the broker: the side effect waits until the partition has been applied up to there. (The consumer's own lag
+	 * does not do: it counts from what it has fetched ahead, not from what it has handed out.) Partitions without
+	 * such an event, or whose end cannot be had, end after the batch.
+	 */
+	private static Map<TopicPartition, Long> partitionEnds(List<ConsumerRecord<String, EventEnvelope>> records,
+			Consumer<?, ?> consumer) {
+		Map<TopicPartition, Long> ends = new HashMap<>();
+		Set<TopicPartition> withSideEffects = new java.util.HashSet<>();
+		for (ConsumerRecord<String, EventEnvelope> record : records) {
+			TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+			ends.merge(partition, record.offset() + 1, Math::max);
+			if (record.value() != null && record.value().data() instanceof PasswordChangeRequired) {
+				withSideEffects.add(partition);
+			}
+		}
+		if (consumer != null && !withSideEffects.isEmpty()) {
+			try {
+				consumer.endOffsets(withSideEffects, Duration.ofSeconds(5)).forEach((partition, end) -> ends.merge(partition, end, Math::max));
+			}
+			catch (RuntimeException ex) {
+				log.warn("Could not ask the broker where {} ends ({}); a revocation queued now runs once this poll is "
+						+ "applied", withSideEffects, Causes.describeRoot(ex));
+			}
+		}
+		return ends;
 	}
 
 	/** @return whether the batch was applied; {@code false}: nothing of it was stored */
-	private boolean applyAtOnce(List<ConsumerRecord<String, EventEnvelope>> records) {
+	private boolean applyAtOnce(List<ConsumerRecord<String, EventEnvelope>> records, Map<TopicPartition, Long> ends) {
 		List<Delivery> deliveries = new ArrayList<>(records.size());
 		for (ConsumerRecord<String, EventEnvelope> record : records) {
-			deliveries.add(new Delivery(record.value(), position(record)));
+			deliveries.add(delivery(record, ends));
 		}
 		TransactionStatus tx = null;
 		try {
 			tx = this.transactions.getTransaction(new DefaultTransactionDefinition());
 			Map<Outcome, Integer> outcomes = this.applier.applyAll(deliveries);
+			this.offsets.store(nextOffsets(records, records.size()));
 			this.transactions.commit(tx);
-			LOG.info(() -> "Applied " + records.size() + " records of " + positions(records) + " in one transaction: "
+			LOG.debug(() -> "Applied " + records.size() + " records of " + positions(records) + " in one transaction: "
 					+ outcomes.getOrDefault(Outcome.APPLIED, 0) + " changed state, "
 					+ outcomes.getOrDefault(Outcome.STALE, 0) + " stale (newer state stored), "
 					+ outcomes.getOrDefault(Outcome.DUPLICATE, 0) + " duplicates skipped");
+			this.summary.applied(outcomes);
 			return true;
 		}
 		catch (RuntimeException ex) {
 			rollback(tx, ex);
-			LOG.info(() -> "Could not apply " + records.size() + " records at once (" + Causes.describeRoot(ex)
+			LOG.debug(() -> "Could not apply " + records.size() + " records at once (" + Causes.describeRoot(ex)
 					+ "); applying them one at a time to find the one at fault");
 			return false;
 		}
 	}
 
-	private void applyOneByOne(List<ConsumerRecord<String, EventEnvelope>> records) {
+	private void applyOneByOne(List<ConsumerRecord<String, EventEnvelope>> records, Map<TopicPartition, Long> ends) {
 		int failedAt = -1;
 		RuntimeException failure = null;
 		TransactionStatus tx = null;
+		Map<Outcome, Integer> outcomes = new java.util.EnumMap<>(Outcome.class);
 		try {
 			tx = this.transactions.getTransaction(new DefaultTransactionDefinition());
 			for (int i = 0; i < records.size(); i++) {
@@ -95,7 +217,7 @@ class BatchApplier {
 				}
 				Object savepoint = tx.createSavepoint();
 				try {
-					this.applier.apply(record.value(), position(record));
+					outcomes.merge(this.applier.apply(delivery(record, ends)), 1, Integer::sum);
 					tx.releaseSavepoint(savepoint);
 				}
 				catch (RuntimeException ex) {
@@ -105,9 +227,11 @@ class BatchApplier {
 					break;
 				}
 			}
-			this.transactions.commit(tx);
 			int applied = (failedAt < 0) ? records.size() : failedAt;
-			LOG.info(() -> "Applied " + applied + " of " + records.size() + " records of " + positions(records)
+			this.offsets.store(nextOffsets(records, applied));
+			this.transactions.commit(tx);
+			this.summary.applied(outcomes);
+			LOG.debug(() -> "Applied " + applied + " of " + records.size() + " records of " + positions(records)
 					+ " one at a time");
 		}
 		catch (RuntimeException ex) {
@@ -119,6 +243,19 @@ class BatchApplier {
 		if (failure != null) {
 			throw new BatchListenerFailedException(failure.getMessage(), failure, records.get(failedAt));
 		}
+	}
+
+	private static Delivery delivery(ConsumerRecord<String, EventEnvelope> record, Map<TopicPartition, Long> ends) {
+		return new Delivery(record.value(), position(record),
+				ends.getOrDefault(new TopicPartition(record.topic(), record.partition()), record.offset() + 1));
+	}
+
+	/** The next offset of each partition after the first {@code count} records. */
+	private static Map<TopicPartition, Long> nextOffsets(List<ConsumerRecord<String, EventEnvelope>> records, int count) {
+		return records.subList(0, count)
+			.stream()
+			.collect(Collectors.toMap((r) -> new TopicPartition(r.topic(), r.partition()), (r) -> r.offset() + 1,
+					Math::max));
 	}
 
 	private static RecordPosition position(ConsumerRecord<?, ?> record) {

@@ -1,22 +1,16 @@
 package io.kratossync.worker.consume;
 
-import java.net.ConnectException;
 import java.sql.SQLException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientException;
 
 import io.kratossync.events.EventDecodingException;
 
 import org.springframework.core.convert.ConversionException;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.RecoverableDataAccessException;
-import org.springframework.dao.TransientDataAccessException;
+import org.springframework.dao.DataAccessException;
 import org.springframework.kafka.support.serializer.DeserializationException;
-import org.springframework.transaction.CannotCreateTransactionException;
-import org.springframework.transaction.TransactionSystemException;
+import org.springframework.transaction.TransactionException;
 
 /**
- * Why a record failed, decided once for every failure of the listener.
+ * Why a record failed, decided once for every failure of the listener, from the whole chain of causes.
  */
 enum FailureKind {
 
@@ -24,40 +18,25 @@ enum FailureKind {
 	POISON,
 
 	/**
-	 * The record is fine but something it needs is not (database down, connection lost, serialization failure,
-	 * deadlock): retry with back-off for as long as it takes; never dead-letter.
+	 * The record is fine but the database is not: any database error, whatever its SQLSTATE (down, connection
+	 * lost, read-only during a failover, serialization failure, deadlock, a constraint a migration will fix...).
+	 * Retried with back-off for as long as it takes, never dead-lettered: the partition waits, nothing is skipped.
 	 */
 	TRANSIENT,
 
-	/** Anything else: a few attempts, then dead-letter, so one bad record cannot block its partition forever. */
+	/** Anything else (a bug): a few attempts, then dead-letter, so it cannot block its partition forever. */
 	UNKNOWN;
 
 	static FailureKind of(Throwable failure) {
+		boolean database = false;
 		for (Throwable t = failure; t != null; t = (t.getCause() == t) ? null : t.getCause()) {
 			if (t instanceof DeserializationException || t instanceof EventDecodingException
 					|| t instanceof ConversionException) {
 				return POISON;
 			}
-			if (t instanceof TransientDataAccessException || t instanceof DataAccessResourceFailureException
-					|| t instanceof RecoverableDataAccessException || t instanceof CannotCreateTransactionException
-					|| t instanceof TransactionSystemException || t instanceof SQLTransientException
-					|| t instanceof SQLRecoverableException || t instanceof ConnectException) {
-				return TRANSIENT;
-			}
-			if (t instanceof SQLException sql && transientState(sql.getSQLState())) {
-				return TRANSIENT;
-			}
+			database |= t instanceof DataAccessException || t instanceof SQLException || t instanceof TransactionException;
 		}
-		return UNKNOWN;
-	}
-
-	/**
-	 * SQLSTATE classes that say "try again": 08 connection exception, 40001 serialization failure, 40P01
-	 * deadlock, 53 insufficient resources, 57P operator intervention (shutdown, restart).
-	 */
-	private static boolean transientState(String state) {
-		return state != null && (state.startsWith("08") || state.equals("40001") || state.equals("40P01")
-				|| state.startsWith("53") || state.startsWith("57P"));
+		return database ? TRANSIENT : UNKNOWN;
 	}
 
 }

@@ -1,6 +1,8 @@
 package io.kratossync.worker.consume;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.kratossync.events.CloudEventHeaders;
@@ -9,9 +11,9 @@ import io.kratossync.events.EventEnvelope;
 import io.kratossync.events.EventEnvelopeSerializer;
 import io.kratossync.events.Topics;
 import io.kratossync.support.Causes;
+import io.kratossync.support.ServiceTopics;
 import io.kratossync.worker.system.WorkerProperties;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -31,9 +33,9 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
-import org.springframework.util.backoff.BackOff;
-import org.springframework.util.backoff.ExponentialBackOff;
-import org.springframework.util.backoff.FixedBackOff;
+import org.springframework.kafka.listener.RetryListener;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Consumer error handling, classified once ({@link FailureKind}): a poison record goes to the dead-letter topic
@@ -50,18 +52,16 @@ class KafkaConfiguration {
 	/** Header of a dead letter that says, in one line, why the record could not be applied. */
 	static final String REASON_HEADER = "kratos_sync_dlt_reason";
 
+	/** The topics the worker reads and writes, checked against the topic policy at start-up. */
 	@Bean
-	NewTopic identityEventsTopic(WorkerProperties properties) {
-		return Topics.IDENTITY_EVENTS.toNewTopic(properties.topicPartitions());
+	ServiceTopics serviceTopics() {
+		return new ServiceTopics(List.of(Topics.IDENTITY_EVENTS.name(), Topics.IDENTITY_EVENTS_DLT.name()));
 	}
 
 	@Bean
-	NewTopic identityEventsDeadLetterTopic(WorkerProperties properties) {
-		return Topics.IDENTITY_EVENTS_DLT.toNewTopic(properties.topicPartitions());
-	}
-
-	@Bean
-	DefaultErrorHandler kafkaErrorHandler(KafkaProperties kafka, WorkerProperties properties, MeterRegistry meters) {
+	DefaultErrorHandler kafkaErrorHandler(KafkaProperties kafka, WorkerProperties properties, MeterRegistry meters,
+			OffsetStore offsets, PlatformTransactionManager transactions) {
+		TransactionTemplate inTransaction = new TransactionTemplate(transactions);
 		Map<String, Object> producer = kafka.buildProducerProperties();
 		producer.put(ProducerConfig.ACKS_CONFIG, "all");
 		producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -75,42 +75,35 @@ class KafkaConfiguration {
 				(record, ex) -> new TopicPartition(Topics.IDENTITY_EVENTS_DLT.name(), record.partition()));
 		recoverer.setHeadersFunction((record, ex) -> new RecordHeaders(
 				new Header[] { new RecordHeader(REASON_HEADER, reason(ex).getBytes(StandardCharsets.UTF_8)) }));
-		WorkerProperties.Consumer settings = properties.consumer();
+		ClassifiedBackOff backOffs = new ClassifiedBackOff(properties.consumer());
+		FailureLog failures = new FailureLog(properties.consumer().unknownFailureRetries());
 		DefaultErrorHandler handler = new DefaultErrorHandler((record, ex) -> {
 			String type = header(record, CloudEventHeaders.TYPE);
 			log.error("Dead-lettered event {} type {} key {} from {}-{}@{}: {}", header(record, CloudEventHeaders.ID),
 					type, record.key(), record.topic(), record.partition(), record.offset(), ex.getMessage());
 			recoverer.accept(record, ex);
+			// the dead letter is durable: the state's position moves past it, as Kafka's committed offset does
+			inTransaction.executeWithoutResult((tx) -> offsets
+				.store(Map.of(new TopicPartition(record.topic(), record.partition()), record.offset() + 1)));
 			meters.counter("kratos_sync_events", "type", (type != null) ? type : "unknown", "outcome", "dead_lettered")
 				.increment();
-			// the default back-off must allow retries: with none, the handler never asks the back-off function
-		}, backOff(FailureKind.UNKNOWN, settings, null));
-		handler.setBackOffFunction((record, ex) -> {
-			FailureKind kind = FailureKind.of(ex);
-			meters.counter("kratos_sync_consumer_failures", "kind", kind.name().toLowerCase(java.util.Locale.ROOT))
-				.increment();
-			log.warn("Event {} key {} at {}-{}@{} failed ({}: {}); {}", header(record, CloudEventHeaders.ID), record.key(),
-					record.topic(), record.partition(), record.offset(), kind, reason(ex), switch (kind) {
-						case POISON -> "dead-lettering it";
-						case TRANSIENT -> "retrying with back-off until it succeeds";
-						case UNKNOWN -> "retrying " + settings.unknownFailureRetries() + " times, then dead-lettering it";
-					});
-			return backOff(kind, settings, record);
+		}, backOffs.of(null));
+		// the back-off follows the kind of the latest failure, told to it by the retry listener before each wait
+		handler.setBackOffFunction((record, ex) -> backOffs.of(record));
+		handler.setResetStateOnExceptionChange(false);
+		handler.setRetryListeners(backOffs.listener(), new RetryListener() {
+
+			@Override
+			public void failedDelivery(ConsumerRecord<?, ?> record, Exception ex, int deliveryAttempt) {
+				FailureKind kind = FailureKind.of(ex);
+				meters.counter("kratos_sync_consumer_failures", "kind", kind.name().toLowerCase(Locale.ROOT))
+					.increment();
+				failures.failed(kind, header(record, CloudEventHeaders.ID), record, reason(ex));
+			}
+
 		});
 		handler.setCommitRecovered(true);
 		return handler;
-	}
-
-	private static BackOff backOff(FailureKind kind, WorkerProperties.Consumer settings, ConsumerRecord<?, ?> record) {
-		return switch (kind) {
-			case POISON -> new FixedBackOff(0, 0);
-			case TRANSIENT -> {
-				ExponentialBackOff backOff = new ExponentialBackOff(settings.initialBackoff().toMillis(), 2.0);
-				backOff.setMaxInterval(settings.maxBackoff().toMillis());
-				yield backOff;
-			}
-			case UNKNOWN -> new FixedBackOff(settings.initialBackoff().toMillis(), settings.unknownFailureRetries());
-		};
 	}
 
 	/** The most telling description of why a record failed: the decoding error if any, else the root cause. */

@@ -9,6 +9,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.kratossync.events.EventEnvelope;
+import io.kratossync.worker.apply.Delivery;
+import io.kratossync.worker.apply.RecordPosition;
 import io.kratossync.events.EventType;
 import io.kratossync.worker.apply.EventHandler;
 import io.kratossync.worker.apply.Writes;
@@ -65,19 +67,19 @@ public class IdempotentApplier {
 
 	/**
 	 * Applies the event unless it was processed before, inside the caller's transaction.
-	 * @param event the event
-	 * @param source where its record was read
+	 * @param delivery the event and where its record was read
 	 * @return the outcome
 	 */
 	@Transactional(propagation = Propagation.MANDATORY)
-	public Outcome apply(EventEnvelope event, RecordPosition source) {
+	public Outcome apply(Delivery delivery) {
+		EventEnvelope event = delivery.event();
 		Outcome[] outcome = new Outcome[1];
-		if (!this.inbox.record(event, source)) {
-			outcome[0] = duplicate(event, source);
+		if (!this.inbox.record(event, delivery.source())) {
+			outcome[0] = duplicate(event, delivery.source());
 		}
 		else {
 			Writes writes = new Writes(this.jdbc);
-			this.handler.handle(event, writes, (changed) -> outcome[0] = counted(event, changed));
+			this.handler.handle(delivery, writes, (changed) -> outcome[0] = counted(event, changed));
 			writes.flush();
 		}
 		return outcome[0];
@@ -99,7 +101,8 @@ public class IdempotentApplier {
 			EventEnvelope event = delivery.event();
 			// remove: a second delivery of the same id in this batch is a duplicate
 			if (fresh.remove(event.id())) {
-				this.handler.handle(event, writes, (changed) -> outcomes.merge(counted(event, changed), 1, Integer::sum));
+				this.handler.handle(delivery, writes,
+						(changed) -> outcomes.merge(counted(event, changed), 1, Integer::sum));
 			}
 			else {
 				outcomes.merge(duplicate(event, delivery.source()), 1, Integer::sum);

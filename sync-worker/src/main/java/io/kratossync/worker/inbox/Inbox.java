@@ -6,6 +6,8 @@ import java.util.Set;
 import java.util.UUID;
 
 import io.kratossync.events.EventEnvelope;
+import io.kratossync.worker.apply.Delivery;
+import io.kratossync.worker.apply.RecordPosition;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;

@@ -1,6 +1,7 @@
 package io.kratossync.worker.kratos;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -33,6 +34,9 @@ class KratosResilienceConfiguration {
 			.slidingWindowSize(10)
 			.minimumNumberOfCalls(5)
 			.failureRateThreshold(outbox.breakerFailureRate())
+			// a Kratos that answers, but slowly, is as unhealthy as one that fails
+			.slowCallDurationThreshold(properties.kratos().readTimeout().dividedBy(2))
+			.slowCallRateThreshold(outbox.breakerFailureRate())
 			.waitDurationInOpenState(outbox.breakerOpenFor())
 			.permittedNumberOfCallsInHalfOpenState(2)
 			.build();
@@ -59,7 +63,7 @@ class KratosResilienceConfiguration {
 		};
 	}
 
-	private static double safely(java.util.function.Supplier<Long> query) {
+	private static double safely(Supplier<Long> query) {
 		try {
 			return query.get();
 		}

@@ -4,10 +4,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.kratossync.support.Causes;
+import io.kratossync.support.SummaryWindow;
 import io.kratossync.worker.kratos.KratosActions.Claimed;
 import io.kratossync.worker.system.WorkerProperties;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,8 +18,10 @@ import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 
 /**
  * Works off the outbox: claims due actions, calls Kratos, and records the result. A failed call is retried with
@@ -46,6 +51,12 @@ class OutboxExecutor {
 
 	private final KratosAdminHealthIndicator credentials;
 
+	private final Duration worstCall;
+
+	private final SummaryWindow databaseDownLog = new SummaryWindow(Duration.ofMinutes(1), System::nanoTime);
+
+	private volatile boolean databaseDownLogged;
+
 	OutboxExecutor(KratosActions actions, KratosAdminClient kratos, WorkerProperties properties, Clock clock,
 			CircuitBreaker kratosAdminBreaker, MeterRegistry meters, KratosAdminHealthIndicator credentials) {
 		this.actions = actions;
@@ -56,30 +67,82 @@ class OutboxExecutor {
 		this.breaker = kratosAdminBreaker;
 		this.meters = meters;
 		this.credentials = credentials;
+		this.worstCall = worstCall(properties.kratos());
+		if (this.settings.lease().compareTo(this.worstCall.multipliedBy(2)) < 0) {
+			throw new IllegalStateException("Refusing to start: the outbox lease (kratos-sync.worker.outbox.lease = "
+					+ this.settings.lease() + ") must be at least twice the longest Kratos call (KRATOS_CONNECT_TIMEOUT + "
+					+ "KRATOS_READ_TIMEOUT = " + this.worstCall + "), or another worker could call again while a call "
+					+ "is still in flight");
+		}
+	}
+
+	/**
+	 * The longest one Kratos call can take: connect, then read. A lease must cover every call of its claim.
+	 * @param kratos the Kratos client settings
+	 * @return the duration
+	 */
+	static Duration worstCall(WorkerProperties.Kratos kratos) {
+		return kratos.connectTimeout().plus(kratos.readTimeout());
+	}
+
+	/**
+	 * How many actions one claim takes: no more than its lease covers at the worst case of each call, with the
+	 * first half of the lease as margin.
+	 * @return the claim size, at least 1
+	 */
+	int claimSize() {
+		long fits = this.settings.lease().dividedBy(2).toMillis() / Math.max(1, this.worstCall.toMillis());
+		return (int) Math.max(1, Math.min(this.settings.batchSize(), fits));
 	}
 
 	@Scheduled(fixedDelayString = "${kratos-sync.worker.outbox.poll-interval:500ms}")
 	void runDue() {
+		try {
+			runDueActions();
+		}
+		catch (DataAccessException | TransactionException ex) {
+			// the database is away: the actions wait in it, and the next poll tries again
+			if (!this.databaseDownLogged || this.databaseDownLog.closeIfOver() >= 0) {
+				this.databaseDownLogged = true;
+				log.warn("The outbox cannot be read or written ({}); Kratos calls wait until the database is back; "
+						+ "logged at most once a minute", Causes.describeRoot(ex));
+			}
+		}
+	}
+
+	private void runDueActions() {
+		int size = claimSize();
+		for (KratosActions.Skipped skipped : this.actions.skipSuperseded()) {
+			log.info("Did not revoke the sessions of identity {} for event {}: the requirement was satisfied or "
+					+ "replaced before its turn came", skipped.identityId(), skipped.eventId());
+			this.meters.counter("kratos_sync_outbox_skipped", "action", "revoke_sessions").increment();
+		}
 		List<Claimed> claimed;
 		do {
 			if (!this.breaker.tryAcquirePermission()) {
 				return;
 			}
-			claimed = this.actions.claimDue(this.settings.batchSize(), this.clock.instant().plus(this.settings.lease()));
+			Instant leaseUntil = this.clock.instant().plus(this.settings.lease());
+			claimed = this.actions.claimDue(size, leaseUntil, UUID.randomUUID());
 			if (claimed.isEmpty()) {
 				this.breaker.releasePermission();
 				return;
 			}
 			for (int i = 0; i < claimed.size(); i++) {
 				Claimed action = claimed.get(i);
+				if (this.clock.instant().plus(this.worstCall).isAfter(leaseUntil)) {
+					// the lease could not cover this call any more: give it back rather than call without it
+					this.actions.release(action, this.clock.instant());
+					continue;
+				}
 				if (i > 0 && !this.breaker.tryAcquirePermission()) {
-					this.actions.release(action.id(), this.clock.instant().plus(this.settings.breakerOpenFor()));
+					this.actions.release(action, this.clock.instant().plus(this.settings.breakerOpenFor()));
 					continue;
 				}
 				run(action);
 			}
 		}
-		while (claimed.size() == this.settings.batchSize());
+		while (claimed.size() == size);
 	}
 
 	private void run(Claimed action) {
@@ -95,7 +158,7 @@ class OutboxExecutor {
 			case DONE -> {
 				this.breaker.onSuccess(took, TimeUnit.NANOSECONDS);
 				this.credentials.accepted();
-				this.actions.done(action.id());
+				record(action, this.actions.done(action), "done");
 				log.info("Revoked all sessions of identity {} for event {} ({}, attempt {})", action.identityId(),
 						action.eventId(), outcome.detail(), action.attempts());
 			}
@@ -130,14 +193,22 @@ class OutboxExecutor {
 		if (atLeast != null && atLeast.compareTo(wait) > 0) {
 			wait = atLeast;
 		}
-		this.actions.retryAt(action.id(), now.plus(wait), detail);
+		record(action, this.actions.retryAt(action, now.plus(wait), detail), "retry");
 		log.warn("Kratos Admin API at {} did not revoke sessions of identity {} for event {} ({}); "
 				+ "the revocation waits in the outbox, attempt {} failed, next in {} ms", this.adminUrl,
 				action.identityId(), action.eventId(), detail, action.attempts(), wait.toMillis());
 	}
 
+	/** Says so when an outcome was not recorded: the lease went to another executor, whose outcome stands. */
+	private static void record(Claimed action, boolean recorded, String outcome) {
+		if (!recorded) {
+			log.warn("Lost the lease of the action for event {} (another executor took it over); its outcome '{}' "
+					+ "was not recorded", action.eventId(), outcome);
+		}
+	}
+
 	private void fail(Claimed action, String detail, String why) {
-		this.actions.failed(action.id(), detail);
+		record(action, this.actions.failed(action, detail), "failed");
 		this.meters.counter("kratos_sync_outbox_failed", "action", action.action()).increment();
 		log.error("{}: revoking sessions of identity {} for event {} failed ({}); marked failed, "
 				+ "revoke them by hand with DELETE /admin/identities/{}/sessions", why, action.identityId(),

@@ -19,7 +19,6 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Settings of sync-worker ({@code kratos-sync.worker.*}). Every setting is documented in the README.
  *
- * @param topicPartitions partitions of the event topic when the worker creates it
  * @param readAuth how a trusted service authenticates to the read API (the read realm); empty: no one reads it
  * @param metricsAuth how a metrics scraper authenticates on the management port; empty: no one reads the metrics
  * @param allowExampleCredentials whether the example credentials of the local trial stack are tolerated (never
@@ -27,13 +26,30 @@ import org.springframework.validation.annotation.Validated;
  * @param kratos how to reach Kratos
  * @param outbox how the Kratos Admin API outbox is worked off
  * @param consumer how failed records are retried
+ * @param retention how long processed events and finished Kratos calls are kept
  */
 @Validated
 @ConfigurationProperties("kratos-sync.worker")
-public record WorkerProperties(@DefaultValue("6") @Positive int topicPartitions, @NotNull Credentials readAuth,
+public record WorkerProperties(@NotNull Credentials readAuth,
 		@NotNull Credentials metricsAuth, @DefaultValue("false") boolean allowExampleCredentials,
 		@Valid @NotNull Kratos kratos,
-		@Valid @NotNull Outbox outbox, @Valid @NotNull @DefaultValue Consumer consumer) {
+		@Valid @NotNull Outbox outbox, @Valid @NotNull @DefaultValue Consumer consumer,
+		@Valid @NotNull @DefaultValue Retention retention) {
+
+	/**
+	 * What is kept, and for how long. The inbox must outlive every redelivery it has to recognise: Kratos's retries
+	 * (seconds), a worker killed before Kafka's commit (minutes; the stored offsets already pass over those), a
+	 * dead letter redriven (days). Older duplicates would still change nothing (every field is fenced), but would
+	 * be counted as stale instead of duplicate.
+	 *
+	 * @param inbox processed event ids older than this are removed
+	 * @param outbox finished (done, failed, skipped) Kratos calls older than this are removed
+	 * @param interval how often old rows are removed
+	 * @param batchSize the most rows one delete statement removes
+	 */
+	public record Retention(@DefaultValue("30d") @NotNull Duration inbox, @DefaultValue("30d") @NotNull Duration outbox,
+			@DefaultValue("10m") @NotNull Duration interval, @DefaultValue("10000") @Positive int batchSize) {
+	}
 
 	/**
 	 * Retries of a record that failed.
