@@ -39,7 +39,7 @@ import static org.awaitility.Awaitility.await;
  * dead-lettered, and the worker reports itself not ready meanwhile.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "spring.config.name=" + SyncWorkerApplication.CONFIG_NAME, "kratos-sync.worker.topic-partitions=3",
+		properties = { "spring.config.name=" + SyncWorkerApplication.CONFIG_NAME,
 				"kratos-sync.worker.consumer.max-backoff=1s", "spring.datasource.hikari.connection-timeout=1000",
 				"kratos-sync.worker.kratos.admin-url=http://127.0.0.1:9", "kratos-sync.worker.kratos.public-url=http://127.0.0.1:9",
 				"management.server.port=0" })

@@ -95,6 +95,36 @@ class FencingIntegrationTests extends WorkerIntegrationTestSupport {
 		assertThat(this.settings.find(identity.value()).orElseThrow().emailVerified()).isTrue();
 	}
 
+	@Test
+	void aVerificationArrivingBeforeTheProfileThatIntroducedTheAddressIsKept() {
+		IdentityId identity = new IdentityId(UUID.randomUUID());
+		publishAndAwait(envelope(
+				new Registered(identity, T1, "password", new Profile("default", "active", "old@example.com", true))));
+		// the user changes the e-mail at T2 and verifies the new address at T3; the verification arrives first
+		EventEnvelope verified = envelope(new AddressVerified(identity, T3, "new@example.com", "email"));
+		EventEnvelope changed = envelope(
+				new ProfileUpdated(identity, T2, "profile", new Profile("default", "active", "new@example.com", false)));
+
+		publishAndAwait(verified, changed);
+
+		UserSettings stored = this.settings.find(identity.value()).orElseThrow();
+		assertThat(stored.email()).isEqualTo("new@example.com");
+		assertThat(stored.emailVerified()).isTrue();
+	}
+
+	@Test
+	void aVerificationOfAnAddressBeforeItWasIntroducedAgainDoesNotCount() {
+		IdentityId identity = new IdentityId(UUID.randomUUID());
+		// verified at T1, then removed; re-added at T3 as a new, unverified address
+		publishAndAwait(envelope(new AddressVerified(identity, T1, "back@example.com", "email")),
+				envelope(new ProfileUpdated(identity, T2, "profile",
+						new Profile("default", "active", "other@example.com", false))),
+				envelope(new ProfileUpdated(identity, T3, "profile",
+						new Profile("default", "active", "back@example.com", false))));
+
+		assertThat(this.settings.find(identity.value()).orElseThrow().emailVerified()).isFalse();
+	}
+
 	private void publishAndAwait(EventEnvelope... events) {
 		publish(events);
 		for (EventEnvelope event : events) {

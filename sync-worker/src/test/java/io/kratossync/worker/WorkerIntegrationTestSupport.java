@@ -31,7 +31,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=" + SyncWorkerApplication.CONFIG_NAME,
 				"kratos-sync.worker.outbox.poll-interval=100ms", "kratos-sync.worker.outbox.initial-backoff=100ms",
-				"kratos-sync.worker.outbox.max-backoff=500ms", "kratos-sync.worker.topic-partitions=3",
+				"kratos-sync.worker.outbox.max-backoff=500ms",
 				"kratos-sync.worker.read-auth.api-keys=" + WorkerIntegrationTestSupport.READ_KEY,
 				"kratos-sync.worker.metrics-auth.api-keys=" + WorkerIntegrationTestSupport.METRICS_KEY,
 				"management.server.port=0" })

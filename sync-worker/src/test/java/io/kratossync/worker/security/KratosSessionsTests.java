@@ -100,10 +100,11 @@ class KratosSessionsTests {
 				URI.create(this.kratos.url()), Secret.NONE, "ory_kratos_session", "", Duration.ofSeconds(1),
 				Duration.ofSeconds(1), ttl);
 		Credentials none = new Credentials("X-Key", List.of(), List.of());
-		WorkerProperties properties = new WorkerProperties(3, none, none, false, kratosSettings,
+		WorkerProperties properties = new WorkerProperties(none, none, false, kratosSettings,
 				new WorkerProperties.Outbox(Duration.ofMillis(500), 20, Duration.ofSeconds(30), Duration.ofSeconds(1),
 						Duration.ofMinutes(5), Duration.ofDays(7), 50, Duration.ofSeconds(30)),
-				new WorkerProperties.Consumer(Duration.ofMillis(500), Duration.ofSeconds(30), 2));
+				new WorkerProperties.Consumer(Duration.ofMillis(500), Duration.ofSeconds(30), 2),
+				new WorkerProperties.Retention(Duration.ofDays(30), Duration.ofDays(30), Duration.ofMinutes(10), 10000));
 		CircuitBreaker breaker = new SecurityConfiguration().kratosPublicBreaker(properties, new SimpleMeterRegistry());
 		return new KratosSessions(RestClient.builder(), properties, new KratosTransport(properties), breaker);
 	}
