@@ -6,6 +6,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
@@ -27,6 +29,8 @@ import com.sun.net.httpserver.HttpServer;
  * <ul>
  * <li>{@code DELETE /admin/identities/{id}/sessions}: 204 when sessions were deleted, 404 when none were (also on
  * a retry), 400 for a malformed id;</li>
+ * <li>{@code GET /admin/identities/{id}}: 200 with the identity and the metadata of its password credential
+ * ({@code updated_at}, never its config), 404 for an identity the stub does not know, 400 for a malformed id;</li>
  * <li>{@code GET /sessions/whoami} with cookie {@code ory_kratos_session} or header {@code X-Session-Token}: 200
  * with the session, 401 without a valid session, 403 when the session needs a higher assurance level.</li>
  * </ul>
@@ -39,6 +43,8 @@ public final class KratosStub implements AutoCloseable {
 	private static final Pattern IDENTITY_SESSIONS = Pattern.compile("^/admin/identities/([^/]+)/sessions$");
 
 	private static final Pattern STUB_SIGN_IN = Pattern.compile("^/stub/identities/([^/]+)/sessions$");
+
+	private static final Pattern IDENTITY = Pattern.compile("^/admin/identities/([^/]+)$");
 
 	private static final Pattern UUID_SHAPE = Pattern
 		.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
@@ -60,6 +66,12 @@ public final class KratosStub implements AutoCloseable {
 	private record Session(String id, UUID identityId, boolean needsAal2) {
 	}
 
+	/** An identity as far as the stub knows it: when it was created, and when its password was last set. */
+	private record Identity(Instant createdAt, Instant passwordUpdatedAt) {
+	}
+
+	private final Map<UUID, Identity> identities = new ConcurrentHashMap<>();
+
 	private record Fault(int status, Duration delay, Map<String, String> headers) {
 	}
 
@@ -74,6 +86,8 @@ public final class KratosStub implements AutoCloseable {
 	private final List<Call> calls = new CopyOnWriteArrayList<>();
 
 	private volatile boolean down;
+
+	private volatile Duration answerAfter = Duration.ZERO;
 
 	private KratosStub(HttpServer server) {
 		this.server = server;
@@ -132,6 +146,34 @@ public final class KratosStub implements AutoCloseable {
 	}
 
 	/**
+	 * Creates an identity with a password, both an hour old (a no-op for one that exists).
+	 * @param identityId the identity
+	 */
+	public void createIdentity(UUID identityId) {
+		Instant anHourAgo = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MICROS);
+		this.identities.putIfAbsent(identityId, new Identity(anHourAgo, anHourAgo));
+	}
+
+	/**
+	 * Creates (or replaces) an identity.
+	 * @param identityId the identity
+	 * @param createdAt when Kratos created it
+	 * @param passwordUpdatedAt when Kratos last wrote its password credential, {@code null} for none
+	 */
+	public void createIdentity(UUID identityId, Instant createdAt, Instant passwordUpdatedAt) {
+		this.identities.put(identityId, new Identity(createdAt, passwordUpdatedAt));
+	}
+
+	/**
+	 * Records that the identity changed its password at the given Kratos time, as a settings flow would.
+	 * @param identityId the identity
+	 * @param at Kratos's time of the new password credential
+	 */
+	public void passwordChanged(UUID identityId, Instant at) {
+		this.identities.compute(identityId, (id, old) -> new Identity((old != null) ? old.createdAt() : at, at));
+	}
+
+	/**
 	 * Creates a session for the identity and returns its token.
 	 * @param identityId the identity
 	 * @return the session token (also valid as the {@code ory_kratos_session} cookie value)
@@ -150,6 +192,7 @@ public final class KratosStub implements AutoCloseable {
 	}
 
 	private String addSession(UUID identityId, boolean needsAal2) {
+		createIdentity(identityId);
 		String token = "ory_st_" + UUID.randomUUID().toString().replace("-", "");
 		this.sessionsByToken.put(token, new Session(UUID.randomUUID().toString(), identityId, needsAal2));
 		return token;
@@ -197,6 +240,14 @@ public final class KratosStub implements AutoCloseable {
 		this.down = true;
 	}
 
+	/**
+	 * Serves every admin request (faults aside) only after a delay, as a Kratos under load does.
+	 * @param delay the delay; zero for none
+	 */
+	public void answerAfter(Duration delay) {
+		this.answerAfter = delay;
+	}
+
 	/** Serves again after {@link #down()}. */
 	public void up() {
 		this.down = false;
@@ -222,6 +273,7 @@ public final class KratosStub implements AutoCloseable {
 		this.calls.clear();
 		this.faults.clear();
 		this.down = false;
+		this.answerAfter = Duration.ZERO;
 	}
 
 	@Override
@@ -278,9 +330,14 @@ public final class KratosStub implements AutoCloseable {
 				return new Response(fault.status(), (fault.status() >= 400) ? error(fault.status(), "injected fault") : "",
 						true, fault.headers());
 			}
+			pause(this.answerAfter);
 			Matcher matcher = IDENTITY_SESSIONS.matcher(path);
 			if (matcher.matches() && method.equals("DELETE")) {
 				return revokeAll(matcher.group(1));
+			}
+			Matcher identity = IDENTITY.matcher(path);
+			if (identity.matches() && method.equals("GET")) {
+				return identity(identity.group(1));
 			}
 			return new Response(404, error(404, "The requested resource could not be found"));
 		}
@@ -313,6 +370,24 @@ public final class KratosStub implements AutoCloseable {
 		// Kratos answers 404 when zero rows were deleted (persistence/sql/persister_session.go)
 		return (deleted > 0) ? new Response(204, "")
 				: new Response(404, error(404, "The requested resource could not be found"));
+	}
+
+	/** {@code GET /admin/identities/{id}}: the identity, with credential metadata but never a credential's config. */
+	private Response identity(String id) {
+		if (!UUID_SHAPE.matcher(id).matches()) {
+			return new Response(400, error(400, "The request was malformed or contained invalid parameters"));
+		}
+		Identity identity = this.identities.get(UUID.fromString(id));
+		if (identity == null) {
+			return new Response(404, error(404, "Unable to locate the resource"));
+		}
+		String password = (identity.passwordUpdatedAt() == null) ? ""
+				: ",\"credentials\":{\"password\":{\"type\":\"password\",\"identifiers\":[\"" + id + "@example.com\"],"
+						+ "\"version\":0,\"created_at\":\"" + identity.createdAt() + "\",\"updated_at\":\""
+						+ identity.passwordUpdatedAt() + "\"}}";
+		return new Response(200, "{\"id\":\"" + id + "\",\"schema_id\":\"default\",\"state\":\"active\","
+				+ "\"traits\":{\"email\":\"" + id + "@example.com\"},\"created_at\":\"" + identity.createdAt()
+				+ "\",\"updated_at\":\"" + identity.createdAt() + "\"" + password + "}");
 	}
 
 	private Response whoami(HttpExchange exchange) {

@@ -96,6 +96,31 @@ public final class TopicProbe {
 
 	}
 
+	/**
+	 * A record as text, everything in it that could carry a leak: the key, the value and every header's name and
+	 * value, each decoded as UTF-8 (a header's {@code toString()} prints its bytes as numbers, where no secret
+	 * would show).
+	 * @param record the record
+	 * @return the text
+	 */
+	public static String text(ConsumerRecord<byte[], byte[]> record) {
+		StringBuilder text = new StringBuilder();
+		if (record.key() != null) {
+			text.append(new String(record.key(), java.nio.charset.StandardCharsets.UTF_8)).append('\n');
+		}
+		if (record.value() != null) {
+			text.append(new String(record.value(), java.nio.charset.StandardCharsets.UTF_8)).append('\n');
+		}
+		for (org.apache.kafka.common.header.Header header : record.headers()) {
+			text.append(header.key()).append(": ");
+			if (header.value() != null) {
+				text.append(new String(header.value(), java.nio.charset.StandardCharsets.UTF_8));
+			}
+			text.append('\n');
+		}
+		return text.toString();
+	}
+
 	private static boolean reached(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
 		return end.entrySet().stream().allMatch((e) -> consumer.position(e.getKey()) >= e.getValue());
 	}

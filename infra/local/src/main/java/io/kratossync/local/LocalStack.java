@@ -97,7 +97,7 @@ public final class LocalStack {
 		startService("hook-ingest", ingestPort, common,
 				Map.of("HOOK_INGEST_PORT", Integer.toString(ingestPort), "MANAGEMENT_PORT",
 						Integer.toString(ingestManagementPort), "WEBHOOK_API_KEYS", webhookKey, "ADMIN_API_KEYS",
-						adminKey));
+						adminKey, "KRATOS_ADMIN_URL", kratosAdmin));
 		startService("sync-worker", workerPort, common,
 				Map.of("SYNC_WORKER_PORT", Integer.toString(workerPort), "MANAGEMENT_PORT",
 						Integer.toString(workerManagementPort), "READ_API_KEYS", readKey, "DATABASE_URL", jdbcUrl,

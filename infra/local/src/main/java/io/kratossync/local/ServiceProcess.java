@@ -76,6 +76,9 @@ public final class ServiceProcess implements AutoCloseable {
 		// glibc gives each thread that allocates its own malloc arena; two keep the native memory of a service
 		// with a few dozen threads from growing by tens of MB (README "Performance")
 		builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+		// the local runs have one broker: one replica of each partition
+		builder.environment().putIfAbsent("TOPIC_REPLICATION_FACTOR", "1");
+		builder.environment().putIfAbsent("TOPIC_MIN_INSYNC_REPLICAS", "1");
 		builder.environment().putAll(env);
 		int managementPort = env.containsKey("MANAGEMENT_PORT") ? Integer.parseInt(env.get("MANAGEMENT_PORT"))
 				: Machine.freePort();

@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
 
 import io.kratossync.events.Topics;
 import io.kratossync.testing.KratosStub;
+import io.kratossync.testing.LastLogins;
 import io.kratossync.testing.TopicProbe;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
@@ -72,6 +73,12 @@ public final class Soak {
 
 	private final Set<UUID> requirements = ConcurrentHashMap.newKeySet();
 
+	/** The model of what was acknowledged: each login identity's latest acknowledged login. */
+	private final Map<UUID, Instant> expectedLogins = new ConcurrentHashMap<>();
+
+	/** The model of what was acknowledged: the identities an administrator required a password change of. */
+	private final Set<UUID> requiredIdentities = ConcurrentHashMap.newKeySet();
+
 	private final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
 
 	private final AtomicLong requests = new AtomicLong();
@@ -90,6 +97,8 @@ public final class Soak {
 
 	private ServiceProcess worker;
 
+	private String jdbcUrl;
+
 	private int ingestPort;
 
 	private int workerPort;
@@ -98,7 +107,13 @@ public final class Soak {
 
 	private Map<String, String> workerEnv;
 
-	private record Sent(String path, String key, String triggerId, String body) {
+	/**
+	 * A webhook or admin request as sent (again, for a duplicate).
+	 *
+	 * @param identity the identity it is about
+	 * @param loginAt the time of the login it reports, {@code null} for a password-change requirement
+	 */
+	private record Sent(String path, String key, String triggerId, String body, UUID identity, Instant loginAt) {
 	}
 
 	private Soak() throws IOException {
@@ -120,13 +135,15 @@ public final class Soak {
 				statement.execute("CREATE DATABASE kratos_sync");
 			}
 			String jdbcUrl = postgres.getJdbcUrl("postgres", "kratos_sync");
+			this.jdbcUrl = jdbcUrl;
 			this.kafka = new KafkaBroker(this.home.resolve("kafka"), Machine.freePort(), Machine.freePort());
 			this.kafka.start();
 			this.kratos = KratosStub.start();
 			this.ingestPort = Machine.freePort();
 			this.workerPort = Machine.freePort();
 			this.ingestEnv = Map.of("HOOK_INGEST_PORT", Integer.toString(this.ingestPort), "KAFKA_BOOTSTRAP_SERVERS",
-					this.kafka.bootstrapServers(), "WEBHOOK_API_KEYS", WEBHOOK_KEY, "ADMIN_API_KEYS", ADMIN_KEY);
+					this.kafka.bootstrapServers(), "WEBHOOK_API_KEYS", WEBHOOK_KEY, "ADMIN_API_KEYS", ADMIN_KEY,
+					"KRATOS_ADMIN_URL", this.kratos.url());
 			this.workerEnv = Map.of("SYNC_WORKER_PORT", Integer.toString(this.workerPort), "KAFKA_BOOTSTRAP_SERVERS",
 					this.kafka.bootstrapServers(), "DATABASE_URL", jdbcUrl, "DATABASE_USER", "postgres",
 					"DATABASE_PASSWORD", "postgres", "KRATOS_ADMIN_URL", this.kratos.url(), "KRATOS_PUBLIC_URL",
@@ -233,14 +250,16 @@ public final class Soak {
 			UUID identity = UUID.randomUUID();
 			this.kratos.createSession(identity);
 			sent = new Sent("/admin/identities/" + identity + "/password-change-required", ADMIN_KEY,
-					UUID.randomUUID().toString(), "{\"reason\":\"soak\"}");
+					UUID.randomUUID().toString(), "{\"reason\":\"soak\"}", identity, null);
 			requirement = true;
 		}
 		else {
+			UUID identity = UUID.randomUUID();
+			Instant at = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
 			sent = new Sent("/hooks/kratos/login/password", WEBHOOK_KEY, UUID.randomUUID().toString(),
-					"{\"identity\":{\"id\":\"" + UUID.randomUUID() + "\"},\"flow\":{\"id\":\"" + UUID.randomUUID()
-							+ "\",\"type\":\"browser\"},\"session\":{\"aal\":\"aal1\",\"authenticated_at\":\""
-							+ Instant.now() + "\"}}");
+					"{\"identity\":{\"id\":\"" + identity + "\"},\"flow\":{\"id\":\"" + UUID.randomUUID()
+							+ "\"},\"session\":{\"aal\":\"aal1\",\"authenticated_at\":\"" + at + "\"}}",
+					identity, at);
 		}
 		UUID eventId = deliver(sent);
 		if (eventId == null) {
@@ -252,6 +271,12 @@ public final class Soak {
 		}
 		if (requirement) {
 			this.requirements.add(eventId);
+		}
+		if (sent.loginAt() != null) {
+			this.expectedLogins.merge(sent.identity(), sent.loginAt(), (a, b) -> a.isAfter(b) ? a : b);
+		}
+		else {
+			this.requiredIdentities.add(sent.identity());
 		}
 		if (duplicate == null && random.nextInt(20) == 0) {
 			synchronized (this.sentForDuplicates) {
@@ -330,17 +355,22 @@ public final class Soak {
 				.single();
 		}
 		long inboxRows = jdbc.sql("SELECT count(*) FROM processed_events").query(Long.class).single();
-		long distinctInbox = jdbc.sql("SELECT count(DISTINCT event_id) FROM processed_events").query(Long.class).single();
 		long records = TopicProbe.endOffsetSum(this.kafka.bootstrapServers(), Topics.IDENTITY_EVENTS.name());
 		long revocationsDone = jdbc.sql("SELECT count(*) FROM kratos_actions WHERE status = 'done'").query(Long.class).single();
 		long revocationsFailed = jdbc.sql("SELECT count(*) FROM kratos_actions WHERE status = 'failed'").query(Long.class).single();
+		// the rows against the model of what was acknowledged
+		long loginRowsOff = LastLogins.notStored(this.jdbcUrl, this.expectedLogins).size();
+		long requirementRowsOff = requirementsNotStored(jdbc);
+		// the side effects against the model: one effective DELETE per required identity, none for anyone else
 		List<KratosStub.Call> calls = this.kratos.calls();
 		long deleteCalls = calls.stream().filter((c) -> c.method().equals("DELETE")).count();
-		Map<String, Long> deletions = new HashMap<>();
+		Map<UUID, Long> effective = new HashMap<>();
 		calls.stream()
 			.filter((c) -> c.method().equals("DELETE") && c.status() == 204 && !c.injected())
-			.forEach((c) -> deletions.merge(c.path(), 1L, Long::sum));
-		long doubleRevocations = deletions.values().stream().filter((n) -> n > 1).count();
+			.forEach((c) -> effective.merge(UUID.fromString(c.path().split("/")[3]), 1L, Long::sum));
+		long doubled = effective.values().stream().filter((n) -> n > 1).count();
+		long missing = this.requiredIdentities.stream().filter((id) -> !effective.containsKey(id)).count();
+		long unexpected = effective.keySet().stream().filter((id) -> !this.requiredIdentities.contains(id)).count();
 
 		Map<String, Object> summary = new LinkedHashMap<>();
 		summary.put("webhooks (incl. admin requests)", this.webhooks);
@@ -353,11 +383,14 @@ public final class Soak {
 		summary.put("events applied", applied);
 		summary.put("duplicates suppressed (records - events applied)", records - inboxRows);
 		summary.put("LOST (acknowledged, not applied)", acked.size() - applied);
-		summary.put("APPLIED TWICE", (inboxRows - distinctInbox) + doubleRevocations);
-		summary.put("Kratos revocations required", this.requirements.size());
+		summary.put("ROWS NOT AS THE MODEL OF ACKNOWLEDGED EVENTS SAYS", loginRowsOff + requirementRowsOff
+				+ " (of " + this.expectedLogins.size() + " login and " + this.requiredIdentities.size()
+				+ " requirement identities)");
+		summary.put("Kratos revocations required (identities)", this.requiredIdentities.size());
 		summary.put("Kratos revocations done / failed", revocationsDone + " / " + revocationsFailed);
 		summary.put("Kratos DELETE calls made (incl. failed attempts)", deleteCalls);
-		summary.put("identities whose sessions were deleted", deletions.size());
+		summary.put("identities whose sessions were deleted", effective.size());
+		summary.put("REVOCATIONS MISSING / DOUBLED / UNEXPECTED", missing + " / " + doubled + " / " + unexpected);
 		summary.put("load time / total time", load.toSeconds() + " s / " + total.toSeconds() + " s");
 		summary.put("webhooks per second (load)", String.format("%.0f", this.webhooks / Math.max(1.0, load.toMillis() / 1000.0)));
 
@@ -371,13 +404,26 @@ public final class Soak {
 				.writeValueAsString(summary));
 		}
 		out.println("  (also in " + json + ")");
-		boolean ok = acked.size() == applied && (inboxRows - distinctInbox) + doubleRevocations == 0
-				&& revocationsDone == this.requirements.size();
-		out.println(ok ? "RESULT: nothing lost, nothing applied twice, every required revocation done"
+		boolean ok = acked.size() == applied && loginRowsOff + requirementRowsOff == 0
+				&& missing + doubled + unexpected == 0 && revocationsFailed == 0;
+		out.println(ok ? "RESULT: nothing lost, nothing applied twice, rows and revocations as acknowledged"
 				: "RESULT: FAILED");
 		if (!ok) {
 			System.exit(1);
 		}
+	}
+
+	/** The required identities whose row does not say a password change is required. */
+	private long requirementsNotStored(JdbcClient jdbc) {
+		List<UUID> required = List.copyOf(this.requiredIdentities);
+		long stored = 0;
+		for (int i = 0; i < required.size(); i += 5000) {
+			stored += jdbc.sql("SELECT count(*) FROM user_settings WHERE force_password_change AND identity_id IN (:ids)")
+				.param("ids", required.subList(i, Math.min(required.size(), i + 5000)))
+				.query(Long.class)
+				.single();
+		}
+		return required.size() - stored;
 	}
 
 	private ServiceProcess startService(String name, int port, Map<String, String> env) throws IOException {

@@ -104,15 +104,14 @@ class FaultInjectionIntegrationTests {
 		try (ConfigurableApplicationContext ingest = HookIngestApplication.application()
 			.run(RunningStack.with(RunningStack.INGEST_AUTH, "--server.port=0",
 					"--spring.kafka.bootstrap-servers=" + this.kafka.bootstrapServers(),
-					"--kratos-sync.ingest.topic-partitions=3"));
+					"--kratos-sync.ingest.kratos.admin-url=" + this.kratos.url()));
 				ConfigurableApplicationContext worker = SyncWorkerApplication.application()
 					.run(RunningStack.with(RunningStack.WORKER_AUTH, "--server.port=0",
 							"--spring.kafka.bootstrap-servers=" + this.kafka.bootstrapServers(),
 							"--spring.datasource.url=" + this.database, "--spring.datasource.username=postgres",
 							"--spring.datasource.password=postgres",
 							"--kratos-sync.worker.kratos.admin-url=" + this.kratos.url(),
-							"--kratos-sync.worker.kratos.public-url=" + this.kratos.url(),
-							"--kratos-sync.worker.topic-partitions=3"))) {
+							"--kratos-sync.worker.kratos.public-url=" + this.kratos.url()))) {
 			String url = "http://127.0.0.1:" + ingest.getEnvironment().getProperty("local.server.port")
 					+ "/hooks/kratos/login/password";
 			Set<String> acknowledged = ConcurrentHashMap.newKeySet();

@@ -59,6 +59,33 @@ class KratosConfigurationTests {
 	}
 
 	@Test
+	void loginHooksAreAsynchronousAndEveryOtherHookSynchronous() throws Exception {
+		JsonNode flows = this.yaml.readTree(Files.readString(KRATOS_DIR.resolve("kratos.yml"))).at("/selfservice/flows");
+		int login = 0;
+		int other = 0;
+		for (var flow : flows.properties()) {
+			for (JsonNode hook : flow.getValue().findValues("hooks")) {
+				for (JsonNode entry : hook) {
+					if (!entry.path("hook").asString().equals("web_hook")) {
+						continue;
+					}
+					boolean ignore = entry.at("/config/response/ignore").asBoolean(false);
+					if (flow.getKey().equals("login")) {
+						assertThat(ignore).as("login hook %s", entry.at("/config/id").asString()).isTrue();
+						login++;
+					}
+					else {
+						assertThat(ignore).as("hook %s", entry.at("/config/id").asString()).isFalse();
+						other++;
+					}
+				}
+			}
+		}
+		assertThat(login).isEqualTo(7);
+		assertThat(other).isEqualTo(14);
+	}
+
+	@Test
 	void sessionCookieAndCorsAreLockedDown() throws Exception {
 		JsonNode config = this.yaml.readTree(Files.readString(KRATOS_DIR.resolve("kratos.yml")));
 

@@ -64,13 +64,13 @@ final class RunningStack implements AutoCloseable {
 		String database = Postgres.freshDatabase();
 		this.ingest = HookIngestApplication.application()
 			.run(with(INGEST_AUTH, "--server.port=0", "--spring.kafka.bootstrap-servers=" + this.kafka.getBrokersAsString(),
-					"--kratos-sync.ingest.topic-partitions=3"));
+					"--kratos-sync.ingest.kratos.admin-url=" + this.kratos.url()));
 		this.worker = SyncWorkerApplication.application()
 			.run(with(WORKER_AUTH, "--server.port=0", "--spring.kafka.bootstrap-servers=" + this.kafka.getBrokersAsString(),
 					"--spring.datasource.url=" + database, "--spring.datasource.username=postgres",
 					"--spring.datasource.password=postgres", "--kratos-sync.worker.kratos.admin-url=" + this.kratos.url(),
 					"--kratos-sync.worker.kratos.public-url=" + this.kratos.url(),
-					"--kratos-sync.worker.topic-partitions=3", "--kratos-sync.worker.outbox.poll-interval=100ms"));
+					"--kratos-sync.worker.outbox.poll-interval=100ms"));
 		this.ingestUrl = url(this.ingest, "local.server.port");
 		this.workerUrl = url(this.worker, "local.server.port");
 		this.ingestManagementUrl = url(this.ingest, "local.management.port");
