@@ -26,7 +26,8 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=" + HookIngestApplication.CONFIG_NAME,
 				"kratos-sync.ingest.webhook-auth.api-keys=" + HookIngestTest.WEBHOOK_KEY,
-				"kratos-sync.ingest.admin-auth.api-keys=" + HookIngestTest.ADMIN_KEY, "management.server.port=0" })
+				"kratos-sync.ingest.admin-auth.api-keys=" + HookIngestTest.ADMIN_KEY, "management.server.port=0",
+				"kratos-sync.ingest.fail-fast-for=2s" })
 @AutoConfigureWebTestClient(timeout = "20s")
 @ExtendWith(KratosForIngest.class)
 class BrokerUnreachableIntegrationTests {

@@ -58,23 +58,23 @@ class CatchUpIntegrationTests {
 		kratos.createSession(inForce);
 		Instant passwordSeen = Instant.parse("2026-05-01T00:00:00Z");
 		List<EventEnvelope> history = new ArrayList<>();
-		history.add(envelope(new PasswordChangeRequired(new IdentityId(satisfied), Instant.parse("2026-06-01T00:00:00Z"),
+		history.add(WorkerTesting.envelope(new PasswordChangeRequired(new IdentityId(satisfied), Instant.parse("2026-06-01T00:00:00Z"),
 				"breach", passwordSeen)));
-		history.add(envelope(new PasswordChangeRequired(new IdentityId(inForce), Instant.parse("2026-06-01T00:00:00Z"),
+		history.add(WorkerTesting.envelope(new PasswordChangeRequired(new IdentityId(inForce), Instant.parse("2026-06-01T00:00:00Z"),
 				"breach", passwordSeen)));
 		// a long history of the identity between the requirement and the change that satisfied it: catching up
 		// takes several polls
 		for (int i = 0; i < 1500; i++) {
-			history.add(envelope(new LoggedIn(new IdentityId(satisfied),
+			history.add(WorkerTesting.envelope(new LoggedIn(new IdentityId(satisfied),
 					Instant.parse("2026-06-01T01:00:00Z").plusSeconds(i), "password", null, "aal1")));
 		}
-		history.add(envelope(new PasswordChanged(new IdentityId(satisfied), Instant.parse("2026-06-02T00:00:00Z"), null)));
+		history.add(WorkerTesting.envelope(new PasswordChanged(new IdentityId(satisfied), Instant.parse("2026-06-02T00:00:00Z"), null)));
 		EventProducer.publish(this.broker.getBrokersAsString(), history);
 
 		String database = Postgres.freshDatabase();
-		JdbcClient jdbc = jdbc(database);
+		JdbcClient jdbc = WorkerTesting.jdbc(database);
 		try (ConfigurableApplicationContext worker = worker(database, "fresh-" + UUID.randomUUID())) {
-			await().atMost(Duration.ofSeconds(90)).until(() -> count(jdbc, "processed_events") == history.size());
+			await().atMost(Duration.ofSeconds(90)).until(() -> WorkerTesting.count(jdbc, "processed_events") == history.size());
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> "done".equals(status(jdbc, history.get(1).id()))
 						&& "skipped".equals(status(jdbc, history.get(0).id())));
@@ -85,35 +85,7 @@ class CatchUpIntegrationTests {
 	}
 
 	private ConfigurableApplicationContext worker(String database, String group) {
-		return SyncWorkerApplication.application()
-			.run("--server.port=0", "--management.server.port=0",
-					"--spring.kafka.bootstrap-servers=" + this.broker.getBrokersAsString(),
-					"--spring.kafka.consumer.group-id=" + group, "--spring.datasource.url=" + database,
-					"--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
-					"--kratos-sync.worker.kratos.admin-url=" + kratos.url(),
-					"--kratos-sync.worker.kratos.public-url=" + kratos.url(),
-					"--kratos-sync.worker.outbox.poll-interval=100ms", "--kratos-sync.worker.outbox.initial-backoff=100ms");
-	}
-
-	private static final List<String> TABLES = List.of("user_settings", "processed_events", "consumer_offsets",
-			"kratos_actions");
-
-	private static void backup(JdbcClient jdbc) {
-		jdbc.sql("CREATE SCHEMA backup").update();
-		for (String table : TABLES) {
-			jdbc.sql("CREATE TABLE backup." + table + " AS TABLE public." + table).update();
-		}
-	}
-
-	private static void restore(JdbcClient jdbc) {
-		for (String table : TABLES) {
-			jdbc.sql("TRUNCATE public." + table).update();
-			jdbc.sql("INSERT INTO public." + table + " SELECT * FROM backup." + table).update();
-		}
-	}
-
-	private static long count(JdbcClient jdbc, String table) {
-		return jdbc.sql("SELECT count(*) FROM " + table).query(Long.class).single();
+		return WorkerTesting.worker(this.broker.getBrokersAsString(), database, group, kratos);
 	}
 
 	private static String status(JdbcClient jdbc, UUID event) {
@@ -122,23 +94,6 @@ class CatchUpIntegrationTests {
 			.query(String.class)
 			.optional()
 			.orElse(null);
-	}
-
-	private static JdbcClient jdbc(String database) {
-		return JdbcClient.create(new DriverManagerDataSource(database, "postgres", "postgres"));
-	}
-
-	private static List<EventEnvelope> logins(int count, Instant from) {
-		List<EventEnvelope> events = new ArrayList<>();
-		for (int i = 0; i < count; i++) {
-			events.add(envelope(new LoggedIn(new IdentityId(UUID.randomUUID()), from.plusSeconds(i), "password", null,
-					"aal1")));
-		}
-		return events;
-	}
-
-	private static EventEnvelope envelope(io.kratossync.events.IdentityEvent event) {
-		return new EventEnvelope(UUID.randomUUID(), "/test", Instant.now(), event);
 	}
 
 }

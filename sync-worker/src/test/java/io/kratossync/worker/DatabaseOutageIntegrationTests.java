@@ -99,17 +99,11 @@ class DatabaseOutageIntegrationTests {
 	}
 
 	private double transientFailures() {
-		var counter = this.meters.find("kratos_sync_consumer_failures").tag("kind", "transient").counter();
-		return (counter != null) ? counter.count() : 0;
+		return WorkerTesting.transientFailures(this.meters);
 	}
 
 	private long applied() {
-		try {
-			return this.jdbc.sql("SELECT count(*) FROM processed_events").query(Long.class).single();
-		}
-		catch (RuntimeException ex) {
-			return -1;
-		}
+		return WorkerTesting.count(this.jdbc, "processed_events");
 	}
 
 	private int readiness() throws Exception {
@@ -120,13 +114,7 @@ class DatabaseOutageIntegrationTests {
 	}
 
 	private static List<EventEnvelope> logins(int count) {
-		List<EventEnvelope> events = new ArrayList<>();
-		for (int i = 0; i < count; i++) {
-			events.add(new EventEnvelope(UUID.randomUUID(), "/test", Instant.now(), new LoggedIn(
-					new IdentityId(UUID.randomUUID()), Instant.parse("2026-06-01T00:00:00Z").plusSeconds(i), "password",
-					null, "aal1")));
-		}
-		return events;
+		return WorkerTesting.logins(count, Instant.parse("2026-06-01T00:00:00Z"));
 	}
 
 	private static List<EventEnvelope> concat(List<EventEnvelope> a, List<EventEnvelope> b) {

@@ -102,27 +102,15 @@ class DatabaseReadOnlyIntegrationTests {
 	}
 
 	private double transientFailures() {
-		var counter = this.meters.find("kratos_sync_consumer_failures").tag("kind", "transient").counter();
-		return (counter != null) ? counter.count() : 0;
+		return WorkerTesting.transientFailures(this.meters);
 	}
 
 	private long applied() {
-		try {
-			return this.jdbc.sql("SELECT count(*) FROM processed_events").query(Long.class).single();
-		}
-		catch (RuntimeException ex) {
-			return -1;
-		}
+		return WorkerTesting.count(this.jdbc, "processed_events");
 	}
 
 	private static List<EventEnvelope> logins(int count, int from) {
-		List<EventEnvelope> events = new ArrayList<>();
-		for (int i = 0; i < count; i++) {
-			events.add(new EventEnvelope(UUID.randomUUID(), "/test", Instant.now(), new LoggedIn(
-					new IdentityId(UUID.randomUUID()), Instant.parse("2026-06-01T00:00:00Z").plusSeconds(from + i),
-					"password", null, "aal1")));
-		}
-		return events;
+		return WorkerTesting.logins(count, Instant.parse("2026-06-01T00:00:00Z").plusSeconds(from));
 	}
 
 }

@@ -52,22 +52,22 @@ class RestoreIntegrationTests {
 	@Test
 	void aRestoredBackupAppliesWhatItLacksOnce() {
 		String database = Postgres.freshDatabase();
-		JdbcClient jdbc = jdbc(database);
-		List<EventEnvelope> beforeBackup = logins(30, Instant.parse("2026-07-01T00:00:00Z"));
-		List<EventEnvelope> afterBackup = logins(30, Instant.parse("2026-07-02T00:00:00Z"));
+		JdbcClient jdbc = WorkerTesting.jdbc(database);
+		List<EventEnvelope> beforeBackup = WorkerTesting.logins(30, Instant.parse("2026-07-01T00:00:00Z"));
+		List<EventEnvelope> afterBackup = WorkerTesting.logins(30, Instant.parse("2026-07-02T00:00:00Z"));
 		try (ConfigurableApplicationContext worker = worker(database, "restore")) {
 			EventProducer.publish(this.broker.getBrokersAsString(), beforeBackup);
-			await().atMost(Duration.ofSeconds(60)).until(() -> count(jdbc, "processed_events") == 30);
+			await().atMost(Duration.ofSeconds(60)).until(() -> WorkerTesting.count(jdbc, "processed_events") == 30);
 			backup(jdbc);
 			EventProducer.publish(this.broker.getBrokersAsString(), afterBackup);
-			await().atMost(Duration.ofSeconds(60)).until(() -> count(jdbc, "processed_events") == 60);
+			await().atMost(Duration.ofSeconds(60)).until(() -> WorkerTesting.count(jdbc, "processed_events") == 60);
 		}
 		// the database is lost and last night's backup restored; Kafka's committed offsets stand at the end
 		restore(jdbc);
-		assertThat(count(jdbc, "processed_events")).isEqualTo(30);
+		assertThat(WorkerTesting.count(jdbc, "processed_events")).isEqualTo(30);
 
 		try (ConfigurableApplicationContext worker = worker(database, "restore")) {
-			await().atMost(Duration.ofSeconds(60)).until(() -> count(jdbc, "processed_events") == 60);
+			await().atMost(Duration.ofSeconds(60)).until(() -> WorkerTesting.count(jdbc, "processed_events") == 60);
 		}
 		List<EventEnvelope> all = new ArrayList<>(beforeBackup);
 		all.addAll(afterBackup);
@@ -75,14 +75,7 @@ class RestoreIntegrationTests {
 	}
 
 	private ConfigurableApplicationContext worker(String database, String group) {
-		return SyncWorkerApplication.application()
-			.run("--server.port=0", "--management.server.port=0",
-					"--spring.kafka.bootstrap-servers=" + this.broker.getBrokersAsString(),
-					"--spring.kafka.consumer.group-id=" + group, "--spring.datasource.url=" + database,
-					"--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
-					"--kratos-sync.worker.kratos.admin-url=" + kratos.url(),
-					"--kratos-sync.worker.kratos.public-url=" + kratos.url(),
-					"--kratos-sync.worker.outbox.poll-interval=100ms", "--kratos-sync.worker.outbox.initial-backoff=100ms");
+		return WorkerTesting.worker(this.broker.getBrokersAsString(), database, group, kratos);
 	}
 
 	private static final List<String> TABLES = List.of("user_settings", "processed_events", "consumer_offsets",
@@ -100,35 +93,6 @@ class RestoreIntegrationTests {
 			jdbc.sql("TRUNCATE public." + table).update();
 			jdbc.sql("INSERT INTO public." + table + " SELECT * FROM backup." + table).update();
 		}
-	}
-
-	private static long count(JdbcClient jdbc, String table) {
-		return jdbc.sql("SELECT count(*) FROM " + table).query(Long.class).single();
-	}
-
-	private static String status(JdbcClient jdbc, UUID event) {
-		return jdbc.sql("SELECT status FROM kratos_actions WHERE event_id = ?")
-			.param(event)
-			.query(String.class)
-			.optional()
-			.orElse(null);
-	}
-
-	private static JdbcClient jdbc(String database) {
-		return JdbcClient.create(new DriverManagerDataSource(database, "postgres", "postgres"));
-	}
-
-	private static List<EventEnvelope> logins(int count, Instant from) {
-		List<EventEnvelope> events = new ArrayList<>();
-		for (int i = 0; i < count; i++) {
-			events.add(envelope(new LoggedIn(new IdentityId(UUID.randomUUID()), from.plusSeconds(i), "password", null,
-					"aal1")));
-		}
-		return events;
-	}
-
-	private static EventEnvelope envelope(io.kratossync.events.IdentityEvent event) {
-		return new EventEnvelope(UUID.randomUUID(), "/test", Instant.now(), event);
 	}
 
 }

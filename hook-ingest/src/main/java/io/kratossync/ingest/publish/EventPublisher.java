@@ -126,6 +126,9 @@ public class EventPublisher {
 	 * settings page) wait seconds less; one request per interval still tries for real.
 	 */
 	private boolean failingFast() {
+		if (this.properties.failFastFor().isZero()) {
+			return false;
+		}
 		long failed = this.lastFailureNanos;
 		return failed != 0 && failed - this.lastSuccessNanos > 0 && System.nanoTime() - failed
 				< this.properties.failFastFor().toNanos();

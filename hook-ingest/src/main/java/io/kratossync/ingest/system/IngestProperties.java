@@ -38,7 +38,7 @@ import org.springframework.validation.annotation.Validated;
 public record IngestProperties(@NotNull Credentials webhookAuth, @NotNull Credentials adminAuth,
 		@NotNull Credentials metricsAuth, @DefaultValue("false") boolean allowExampleCredentials,
 		@Valid @NotNull Kratos kratos, @DefaultValue("60s") @NotNull Duration futureTolerance,
-		@DefaultValue("8s") @NotNull Duration publishTimeout, @DefaultValue("2s") @NotNull Duration failFastFor,
+		@DefaultValue("8s") @NotNull Duration publishTimeout, @DefaultValue("0s") @NotNull Duration failFastFor,
 		@DefaultValue("5s") @NotNull Duration retryAfter,
 		@DefaultValue("256KB") @NotNull DataSize maxBodySize) {
 

@@ -73,7 +73,7 @@ public final class Bench {
 	/** The heap of the worker. */
 	private static final String WORKER_HEAP = Machine.env("BENCH_WORKER_HEAP", "96m");
 
-	private final List<String> stages = List.of(Machine.env("BENCH_STAGES", "ingest,worker").split(","));
+	private final List<String> stages = List.of(Machine.env("BENCH_STAGES", "ingest,worker,inbox").split(","));
 
 	private final int requests = Integer.parseInt(Machine.env("BENCH_REQUESTS", "20000"));
 
@@ -115,7 +115,12 @@ public final class Bench {
 	private void run() throws Exception {
 		Path home = Files.createTempDirectory("kratos-sync-bench");
 		this.home = home;
-		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(home.resolve("pg")).start();
+		EmbeddedPostgres.Builder postgresBuilder = EmbeddedPostgres.builder().setDataDirectory(home.resolve("pg"));
+		String sharedBuffers = Machine.env("BENCH_PG_SHARED_BUFFERS", "");
+		if (!sharedBuffers.isEmpty()) {
+			postgresBuilder.setServerConfig("shared_buffers", sharedBuffers);
+		}
+		try (EmbeddedPostgres postgres = postgresBuilder.start();
 				KafkaBroker kafka = new KafkaBroker(home.resolve("kafka"), Machine.freePort(), Machine.freePort());
 				KratosStub kratos = KratosStub.start()) {
 			kafka.start();
@@ -131,6 +136,9 @@ public final class Bench {
 			}
 			if (this.stages.contains("worker")) {
 				workerStage(kafka.bootstrapServers(), appDb, workerEnv, repo, database(postgres, "jdbc_baseline"));
+			}
+			if (this.stages.contains("inbox")) {
+				this.results.putAll(InboxGrowth.measure(database(postgres, "inbox_growth"), List.of(0, 1_000_000, 3_000_000)));
 			}
 			report(home);
 		}

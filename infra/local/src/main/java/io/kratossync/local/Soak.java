@@ -87,6 +87,8 @@ public final class Soak {
 
 	private final AtomicLong refusedForGood = new AtomicLong();
 
+	private final AtomicLong adminRefusedForGood = new AtomicLong();
+
 	private final List<Sent> sentForDuplicates = new ArrayList<>();
 
 	private KafkaBroker kafka;
@@ -263,7 +265,8 @@ public final class Soak {
 		}
 		UUID eventId = deliver(sent);
 		if (eventId == null) {
-			this.refusedForGood.incrementAndGet();
+			(requirement || (duplicate != null && duplicate.loginAt() == null) ? this.adminRefusedForGood
+					: this.refusedForGood).incrementAndGet();
 			return;
 		}
 		if (!this.acknowledged.add(eventId)) {
@@ -378,7 +381,8 @@ public final class Soak {
 		summary.put("answers by status", new java.util.TreeMap<>(this.statuses));
 		summary.put("webhooks acknowledged (distinct events)", acked.size());
 		summary.put("duplicate deliveries acknowledged", this.duplicateDeliveries.get());
-		summary.put("refused after 3 attempts (never acknowledged)", this.refusedForGood.get());
+		summary.put("webhooks refused after 3 attempts (never acknowledged)", this.refusedForGood.get());
+		summary.put("admin requests refused after 3 attempts (Kratos or Kafka down)", this.adminRefusedForGood.get());
 		summary.put("records on the topic", records);
 		summary.put("events applied", applied);
 		summary.put("duplicates suppressed (records - events applied)", records - inboxRows);
