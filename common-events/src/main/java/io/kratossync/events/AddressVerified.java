@@ -11,8 +11,8 @@ import java.util.Objects;
  * @param address the verified address
  * @param via {@code email} or {@code sms}
  */
-public record AddressVerified(IdentityId identityId, Instant verifiedAt, String address, String via)
-		implements IdentityEvent {
+public record AddressVerified(IdentityId identityId, Instant verifiedAt, String address,
+		String via) implements IdentityEvent {
 
 	public AddressVerified {
 		Objects.requireNonNull(identityId, "identity_id");

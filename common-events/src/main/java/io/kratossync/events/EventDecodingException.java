@@ -3,8 +3,9 @@ package io.kratossync.events;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
- * A record that cannot become an {@link EventEnvelope}: a missing or malformed header, an unknown type, or data
- * that is not valid JSON of the type. Retrying never helps; such a record belongs in the dead-letter topic.
+ * A record that cannot become an {@link EventEnvelope}: a missing or malformed header, an
+ * unknown type, or data that is not valid JSON of the type. Retrying never helps; such a
+ * record belongs in the dead-letter topic.
  */
 public class EventDecodingException extends SerializationException {
 

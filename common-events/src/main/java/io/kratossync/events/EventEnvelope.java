@@ -5,12 +5,16 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * An event with its CloudEvents context attributes. On Kafka the attributes travel as {@code ce_*} headers
- * (CloudEvents 1.0 Kafka binary binding), the data as the JSON record value and the identity id as the key.
+ * An event with its CloudEvents context attributes. On Kafka the attributes travel as
+ * {@code ce_*} headers (CloudEvents 1.0 Kafka binary binding), the data as the JSON
+ * record value and the identity id as the key.
  *
- * @param id the event id ({@code ce_id}): stable for one change, so duplicates can be recognised
- * @param source where the event came from ({@code ce_source}), e.g. {@code /kratos-sync/hook-ingest/settings/password}
- * @param time when the event was made ({@code ce_time}); the time of the change itself is in the data
+ * @param id the event id ({@code ce_id}): stable for one change, so duplicates can be
+ * recognised
+ * @param source where the event came from ({@code ce_source}), e.g.
+ * {@code /kratos-sync/hook-ingest/settings/password}
+ * @param time when the event was made ({@code ce_time}); the time of the change itself is
+ * in the data
  * @param data the event
  */
 public record EventEnvelope(UUID id, String source, Instant time, IdentityEvent data) {

@@ -14,13 +14,16 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectReader;
 
 /**
- * Reads a CloudEvents binary-mode Kafka record back into an {@link EventEnvelope}. Every required header must be
- * present and well formed, the type known, and the data valid for the type; otherwise it throws
- * {@link EventDecodingException}, which consumers treat as not retryable.
+ * Reads a CloudEvents binary-mode Kafka record back into an {@link EventEnvelope}. Every
+ * required header must be present and well formed, the type known, and the data valid for
+ * the type; otherwise it throws {@link EventDecodingException}, which consumers treat as
+ * not retryable.
  */
 public class EventEnvelopeDeserializer implements Deserializer<EventEnvelope> {
 
-	/** A reader per type, its deserializer found once: cheaper than a lookup per record. */
+	/**
+	 * A reader per type, its deserializer found once: cheaper than a lookup per record.
+	 */
 	private static final Map<EventType, ObjectReader> READERS = readers();
 
 	private static Map<EventType, ObjectReader> readers() {
@@ -70,7 +73,8 @@ public class EventEnvelopeDeserializer implements Deserializer<EventEnvelope> {
 			throw new EventDecodingException("data is JSON null");
 		}
 		if (!event.identityId().toString().equals(subject)) {
-			throw new EventDecodingException("ce_subject " + Uuids.abbreviate(subject) + " is not the identity_id of the data");
+			throw new EventDecodingException(
+					"ce_subject " + Uuids.abbreviate(subject) + " is not the identity_id of the data");
 		}
 		try {
 			return new EventEnvelope(id, source, time, event);

@@ -7,8 +7,8 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Writes an {@link EventEnvelope} as a CloudEvents binary-mode Kafka record: the data as JSON value, the context
- * attributes as {@code ce_*} headers.
+ * Writes an {@link EventEnvelope} as a CloudEvents binary-mode Kafka record: the data as
+ * JSON value, the context attributes as {@code ce_*} headers.
  */
 public class EventEnvelopeSerializer implements Serializer<EventEnvelope> {
 

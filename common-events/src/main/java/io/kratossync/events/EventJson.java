@@ -15,8 +15,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
 
 /**
- * The one JSON mapping of event data: snake_case names (as Kratos writes its own), RFC 3339 timestamps, nulls
- * left out, unknown fields ignored so that consumers survive additive changes.
+ * The one JSON mapping of event data: snake_case names (as Kratos writes its own), RFC
+ * 3339 timestamps, nulls left out, unknown fields ignored so that consumers survive
+ * additive changes.
  */
 public final class EventJson {
 
@@ -25,15 +26,17 @@ public final class EventJson {
 		.disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
 		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 		.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-		.changeDefaultPropertyInclusion((incl) -> JsonInclude.Value.construct(JsonInclude.Include.NON_NULL,
-				JsonInclude.Include.NON_NULL))
+		.changeDefaultPropertyInclusion(
+				(incl) -> JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
 		.addModule(new SimpleModule("kratos-sync-timestamps").addDeserializer(Instant.class, new InstantText()))
 		.build();
 
 	private EventJson() {
 	}
 
-	/** Timestamps are RFC 3339 strings, read by {@link Timestamps} (numbers are refused). */
+	/**
+	 * Timestamps are RFC 3339 strings, read by {@link Timestamps} (numbers are refused).
+	 */
 	private static final class InstantText extends StdScalarDeserializer<Instant> {
 
 		InstantText() {

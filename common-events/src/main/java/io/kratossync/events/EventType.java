@@ -4,7 +4,8 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The catalogue of event types: the CloudEvents {@code ce_type} of each and the record it decodes to.
+ * The catalogue of event types: the CloudEvents {@code ce_type} of each and the record it
+ * decodes to.
  */
 public enum EventType {
 
@@ -58,9 +59,10 @@ public enum EventType {
 	}
 
 	/**
-	 * The class-path location of the JSON Schema (draft 2020-12) of this type's record value, for consumers in
-	 * any language; the same files ship in this jar.
-	 * @return the resource path, e.g. {@code io/kratossync/events/schemas/kratos.identity.registered.json}
+	 * The class-path location of the JSON Schema (draft 2020-12) of this type's record
+	 * value, for consumers in any language; the same files ship in this jar.
+	 * @return the resource path, e.g.
+	 * {@code io/kratossync/events/schemas/kratos.identity.registered.json}
 	 */
 	public String schemaResource() {
 		return "io/kratossync/events/schemas/" + this.ceType + ".json";

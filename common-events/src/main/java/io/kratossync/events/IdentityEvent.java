@@ -3,13 +3,14 @@ package io.kratossync.events;
 import java.time.Instant;
 
 /**
- * A change in the life of a Kratos identity, as published on {@link Topics#IDENTITY_EVENTS}. Every event names
- * the identity it concerns (also the record key) and the time the change happened, by which consumers fence
- * stale updates.
+ * A change in the life of a Kratos identity, as published on
+ * {@link Topics#IDENTITY_EVENTS}. Every event names the identity it concerns (also the
+ * record key) and the time the change happened, by which consumers fence stale updates.
  *
  * <p>
- * The interface is sealed, and consumers dispatch through {@link Visitor}: adding a type adds a visitor method,
- * so every consumer stops compiling until it handles the new type (the Java 17 form of an exhaustive switch).
+ * The interface is sealed, and consumers dispatch through {@link Visitor}: adding a type
+ * adds a visitor method, so every consumer stops compiling until it handles the new type
+ * (the Java 17 form of an exhaustive switch).
  */
 public sealed interface IdentityEvent permits Registered, LoggedIn, PasswordChanged, ProfileUpdated,
 		SecondFactorChanged, Recovered, AddressVerified, PasswordChangeRequired {

@@ -7,7 +7,8 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
- * The id of a Kratos identity. On the wire it is the plain UUID string; it is also the Kafka record key.
+ * The id of a Kratos identity. On the wire it is the plain UUID string; it is also the
+ * Kafka record key.
  */
 public record IdentityId(UUID value) {
 

@@ -9,13 +9,15 @@ import java.util.UUID;
  *
  * @param identityId the identity
  * @param loggedInAt when it authenticated
- * @param method the login method: {@code password}, {@code oidc}, {@code code}, {@code totp}, ...
- * @param sessionId the session, or {@code null} when Kratos had not saved it yet (it passes the zero UUID for a
- * new session)
- * @param aal the authenticator assurance level ({@code aal1}, {@code aal2}), or {@code null}
+ * @param method the login method: {@code password}, {@code oidc}, {@code code},
+ * {@code totp}, ...
+ * @param sessionId the session, or {@code null} when Kratos had not saved it yet (it
+ * passes the zero UUID for a new session)
+ * @param aal the authenticator assurance level ({@code aal1}, {@code aal2}), or
+ * {@code null}
  */
-public record LoggedIn(IdentityId identityId, Instant loggedInAt, String method, UUID sessionId, String aal)
-		implements IdentityEvent {
+public record LoggedIn(IdentityId identityId, Instant loggedInAt, String method, UUID sessionId,
+		String aal) implements IdentityEvent {
 
 	public LoggedIn {
 		Objects.requireNonNull(identityId, "identity_id");

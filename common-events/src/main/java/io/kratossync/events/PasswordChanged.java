@@ -8,8 +8,10 @@ import java.util.UUID;
  * The identity's password was changed (Kratos settings flow, password method).
  *
  * @param identityId the identity
- * @param changedAt when the password was changed (Kratos's identity {@code updated_at} after the settings flow)
- * @param flowId the Kratos settings flow that changed it, or {@code null} when the hook did not pass it
+ * @param changedAt when the password was changed (Kratos's identity {@code updated_at}
+ * after the settings flow)
+ * @param flowId the Kratos settings flow that changed it, or {@code null} when the hook
+ * did not pass it
  */
 public record PasswordChanged(IdentityId identityId, Instant changedAt, UUID flowId) implements IdentityEvent {
 

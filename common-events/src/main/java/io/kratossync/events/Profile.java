@@ -1,12 +1,13 @@
 package io.kratossync.events;
 
 /**
- * The little of an identity that the application keeps: no other traits, no credentials, no metadata.
+ * The little of an identity that the application keeps: no other traits, no credentials,
+ * no metadata.
  *
  * @param schemaId the identity schema id, or {@code null}
  * @param state {@code active} or {@code inactive}, or {@code null} when not known
- * @param email the primary e-mail address (the first verifiable address, else {@code traits.email}), or
- * {@code null}
+ * @param email the primary e-mail address (the first verifiable address, else
+ * {@code traits.email}), or {@code null}
  * @param emailVerified whether that address is verified, or {@code null} when not known
  */
 public record Profile(String schemaId, String state, String email, Boolean emailVerified) {

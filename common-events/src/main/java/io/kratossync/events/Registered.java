@@ -4,16 +4,17 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A new identity registered (Kratos registration flow, any method; a first social sign-in is a registration).
+ * A new identity registered (Kratos registration flow, any method; a first social sign-in
+ * is a registration).
  *
  * @param identityId the identity
  * @param registeredAt when the identity was created
- * @param method the registration method: {@code password}, {@code oidc}, {@code webauthn}, {@code passkey},
- * {@code code}
+ * @param method the registration method: {@code password}, {@code oidc},
+ * {@code webauthn}, {@code passkey}, {@code code}
  * @param profile what the application keeps of the identity
  */
-public record Registered(IdentityId identityId, Instant registeredAt, String method, Profile profile)
-		implements IdentityEvent {
+public record Registered(IdentityId identityId, Instant registeredAt, String method,
+		Profile profile) implements IdentityEvent {
 
 	public Registered {
 		Objects.requireNonNull(identityId, "identity_id");

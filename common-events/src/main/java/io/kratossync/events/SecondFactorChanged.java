@@ -4,9 +4,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A second factor was set up, changed or removed (Kratos settings flow, totp, webauthn, passkey or
- * lookup_secret method). Kratos's hook context carries no credentials, so the event says which method changed,
- * not whether it is now on or off.
+ * A second factor was set up, changed or removed (Kratos settings flow, totp, webauthn,
+ * passkey or lookup_secret method). Kratos's hook context carries no credentials, so the
+ * event says which method changed, not whether it is now on or off.
  *
  * @param identityId the identity
  * @param changedAt when the change was saved

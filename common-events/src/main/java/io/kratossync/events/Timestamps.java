@@ -5,10 +5,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 
 /**
- * Parses RFC 3339 UTC timestamps as {@link Instant#parse} does, with a fast path for the form this project and
- * Kratos write ({@code 2026-03-01T10:00:00Z}, {@code 2026-03-01T10:00:00.123456Z}): every event carries a few,
- * and the general {@code DateTimeFormatter} was a tenth of the worker's CPU. Any other form (an offset, a leap
- * second, a malformed value) goes to {@link Instant#parse}, so the result and the errors are exactly its own.
+ * Parses RFC 3339 UTC timestamps as {@link Instant#parse} does, with a fast path for the
+ * form this project and Kratos write ({@code 2026-03-01T10:00:00Z},
+ * {@code 2026-03-01T10:00:00.123456Z}): every event carries a few, and the general
+ * {@code DateTimeFormatter} was a tenth of the worker's CPU. Any other form (an offset, a
+ * leap second, a malformed value) goes to {@link Instant#parse}, so the result and the
+ * errors are exactly its own.
  */
 public final class Timestamps {
 
@@ -19,14 +21,18 @@ public final class Timestamps {
 	 * Parses a timestamp.
 	 * @param text the timestamp
 	 * @return the instant
-	 * @throws java.time.format.DateTimeParseException if it is not a timestamp {@link Instant#parse} accepts
+	 * @throws java.time.format.DateTimeParseException if it is not a timestamp
+	 * {@link Instant#parse} accepts
 	 */
 	public static Instant parse(CharSequence text) {
 		Instant fast = parseCanonical(text);
 		return (fast != null) ? fast : Instant.parse(text);
 	}
 
-	/** {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} with valid fields, or {@code null} for anything else. */
+	/**
+	 * {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} with valid fields, or {@code null} for
+	 * anything else.
+	 */
 	private static Instant parseCanonical(CharSequence s) {
 		int n = s.length();
 		if (n < 20 || n > 30 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
@@ -70,7 +76,10 @@ public final class Timestamps {
 		return Instant.ofEpochSecond(days * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
 	}
 
-	/** The decimal value of {@code s[from, to)}, or -1 when a character is not an ASCII digit. */
+	/**
+	 * The decimal value of {@code s[from, to)}, or -1 when a character is not an ASCII
+	 * digit.
+	 */
 	private static int digits(CharSequence s, int from, int to) {
 		int value = 0;
 		for (int i = from; i < to; i++) {

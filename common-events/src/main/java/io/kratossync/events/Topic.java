@@ -10,8 +10,8 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
 
 /**
- * A Kafka topic with the types of its keys and values. The only place topic names are written is
- * {@link Topics}.
+ * A Kafka topic with the types of its keys and values. The only place topic names are
+ * written is {@link Topics}.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -28,8 +28,8 @@ public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde) {
 	}
 
 	/**
-	 * How to create this topic: the given partitions, the cluster's replication factor, unlimited retention
-	 * (both topics are kept for replay and inspection).
+	 * How to create this topic: the given partitions, the cluster's replication factor,
+	 * unlimited retention (both topics are kept for replay and inspection).
 	 * @param partitions the number of partitions
 	 * @return the topic definition for an admin client
 	 */

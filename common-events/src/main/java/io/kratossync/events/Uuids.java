@@ -7,19 +7,24 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * UUID helpers: strict parsing and name-based (version 5) UUIDs for deterministic event ids.
+ * UUID helpers: strict parsing and name-based (version 5) UUIDs for deterministic event
+ * ids.
  */
 public final class Uuids {
 
-	/** The namespace of kratos-sync's name-based event ids (fixed forever: changing it changes every derived id). */
+	/**
+	 * The namespace of kratos-sync's name-based event ids (fixed forever: changing it
+	 * changes every derived id).
+	 */
 	public static final UUID EVENT_NAMESPACE = UUID.fromString("5b0c4f1e-3c55-4a3e-9f0e-6b7a2d1c9e01");
 
 	private Uuids() {
 	}
 
 	/**
-	 * Whether the text is {@code xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx} in hex digits of either case (checked by
-	 * hand: a regular expression here was a visible part of decoding every event).
+	 * Whether the text is {@code xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx} in hex digits of
+	 * either case (checked by hand: a regular expression here was a visible part of
+	 * decoding every event).
 	 * @param text the text, or {@code null}
 	 * @return whether it is a canonical UUID
 	 */
@@ -39,8 +44,8 @@ public final class Uuids {
 	}
 
 	/**
-	 * Parses a UUID in its canonical 36-character form only ({@link UUID#fromString} accepts odd shapes such as
-	 * {@code 1-1-1-1-1}).
+	 * Parses a UUID in its canonical 36-character form only ({@link UUID#fromString}
+	 * accepts odd shapes such as {@code 1-1-1-1-1}).
 	 * @param text the text
 	 * @return the UUID
 	 * @throws IllegalArgumentException if the text is not a canonical UUID
@@ -53,8 +58,9 @@ public final class Uuids {
 	}
 
 	/**
-	 * A name-based UUID (RFC 9562 version 5, SHA-1) of the given parts in {@link #EVENT_NAMESPACE}. The parts are
-	 * joined with a separator that cannot occur in them unescaped, so distinct part lists give distinct names.
+	 * A name-based UUID (RFC 9562 version 5, SHA-1) of the given parts in
+	 * {@link #EVENT_NAMESPACE}. The parts are joined with a separator that cannot occur
+	 * in them unescaped, so distinct part lists give distinct names.
 	 * @param parts the parts of the name; nulls count as empty
 	 * @return the UUID
 	 */

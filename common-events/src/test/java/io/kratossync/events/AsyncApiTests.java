@@ -12,7 +12,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The AsyncAPI document describes exactly the topics and event types of the code, with the shipped schemas.
+ * The AsyncAPI document describes exactly the topics and event types of the code, with
+ * the shipped schemas.
  */
 class AsyncApiTests {
 

@@ -26,8 +26,8 @@ import tools.jackson.databind.node.ObjectNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Pins the wire format: each golden file is what a consumer in any language sees on the topic, and its value
- * validates against the JSON Schema shipped for the type.
+ * Pins the wire format: each golden file is what a consumer in any language sees on the
+ * topic, and its value validates against the JSON Schema shipped for the type.
  */
 class GoldenJsonTests {
 
@@ -39,8 +39,8 @@ class GoldenJsonTests {
 
 	static Stream<Arguments> goldenEvents() {
 		return Stream.of(
-				golden("registered.json", "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f", "/kratos-sync/hook-ingest/registration/password",
-						"2026-01-31T11:19:38Z",
+				golden("registered.json", "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+						"/kratos-sync/hook-ingest/registration/password", "2026-01-31T11:19:38Z",
 						new Registered(IDENTITY, Instant.parse("2026-01-31T11:19:37.096674Z"), "password",
 								new Profile("default", "active", "ada@example.com", false))),
 				golden("logged_in.json", "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a", "/kratos-sync/hook-ingest/login/totp",
@@ -62,11 +62,13 @@ class GoldenJsonTests {
 						"2026-02-06T11:00:00Z",
 						new Recovered(IDENTITY, Instant.parse("2026-02-06T11:00:00Z"),
 								UUID.fromString("d1a3e5c7-0b2d-4f6a-8c9e-1a2b3c4d5e6f"))),
-				golden("address_verified.json", "6b7c8d9e-0f1a-4b2c-3d4e-5f6a7b8c9d0e", "/kratos-sync/hook-ingest/verification",
-						"2026-02-03T08:20:01Z",
-						new AddressVerified(IDENTITY, Instant.parse("2026-02-03T08:20:00Z"), "ada@example.com", "email")),
-				golden("password_change_required.json", "0b9d6f3e-7a51-4c2b-8e4d-5f6a7b8c9d0e", "/kratos-sync/hook-ingest/admin",
-						"2026-01-30T09:00:00Z", new PasswordChangeRequired(IDENTITY, Instant.parse("2026-01-30T09:00:00Z"),
+				golden("address_verified.json", "6b7c8d9e-0f1a-4b2c-3d4e-5f6a7b8c9d0e",
+						"/kratos-sync/hook-ingest/verification", "2026-02-03T08:20:01Z",
+						new AddressVerified(IDENTITY, Instant.parse("2026-02-03T08:20:00Z"), "ada@example.com",
+								"email")),
+				golden("password_change_required.json", "0b9d6f3e-7a51-4c2b-8e4d-5f6a7b8c9d0e",
+						"/kratos-sync/hook-ingest/admin", "2026-01-30T09:00:00Z",
+						new PasswordChangeRequired(IDENTITY, Instant.parse("2026-01-30T09:00:00Z"),
 								"credential found in a breach corpus", Instant.parse("2025-11-02T17:45:10.123456Z"))));
 	}
 

@@ -28,7 +28,8 @@ class TimestampsTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "2026-03-01T10:00:00.1Z", "2026-03-01T10:00:00.12345Z", "2024-02-29T23:59:59.999999999Z",
-			"2026-03-01T10:00:00+02:00", "2026-03-01T10:00:00.5-01:30", "2016-12-31T23:59:60Z", "+12026-03-01T10:00:00Z",
+			"2026-03-01T10:00:00+02:00", "2026-03-01T10:00:00.5-01:30", "2016-12-31T23:59:60Z",
+			"+12026-03-01T10:00:00Z",
 			// end of day and an empty fraction: odd, but Instant.parse takes them
 			"2026-03-01T24:00:00Z", "2026-03-01T10:00:00.Z" })
 	void acceptsWhatInstantParseAccepts(String text) {
@@ -37,9 +38,9 @@ class TimestampsTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "", "2026-02-30T10:00:00Z", "2025-02-29T10:00:00Z", "2026-13-01T10:00:00Z",
-			"2026-03-01T10:60:00Z", "2026-03-01T10:00:61Z", "2026-03-01T10:00:00",
-			"2026-03-01 10:00:00Z", "2026-03-01T10:00:00.1234567890Z", "2026-3-01T10:00:00Z",
-			"2026-03-01T1a:00:00Z", "２026-03-01T10:00:00Z", "2026-03-01T10:00:00.12x4Z" })
+			"2026-03-01T10:60:00Z", "2026-03-01T10:00:61Z", "2026-03-01T10:00:00", "2026-03-01 10:00:00Z",
+			"2026-03-01T10:00:00.1234567890Z", "2026-3-01T10:00:00Z", "2026-03-01T1a:00:00Z", "２026-03-01T10:00:00Z",
+			"2026-03-01T10:00:00.12x4Z" })
 	void rejectsWhatInstantParseRejects(String text) {
 		assertThatExceptionOfType(DateTimeParseException.class).isThrownBy(() -> Instant.parse(text));
 		assertThatExceptionOfType(DateTimeParseException.class).isThrownBy(() -> Timestamps.parse(text));

@@ -60,7 +60,8 @@ class UuidsTests {
 
 	@Test
 	void derivesAnEventIdThatNeverChanges() {
-		// a changed namespace, separator or escape would change every derived id, and duplicates of events
+		// a changed namespace, separator or escape would change every derived id, and
+		// duplicates of events
 		// published before would no longer be recognised
 		assertThat(Uuids.nameBased("settings/password", "9d2f4b1a-6c3e-4f5d-8a7b-2c1d0e9f8a7b",
 				"3a5293f1-f4d6-49f4-b34f-6da62c360604", "2026-02-03T08:15:42.512Z"))

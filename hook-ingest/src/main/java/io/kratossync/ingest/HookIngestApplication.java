@@ -6,8 +6,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
- * hook-ingest: receives Kratos webhooks and admin requests and publishes them as events to Kafka, answering
- * only after the broker acknowledged.
+ * hook-ingest: receives Kratos webhooks and admin requests and publishes them as events
+ * to Kafka, answering only after the broker acknowledged.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -17,8 +17,8 @@ public class HookIngestApplication {
 	public static final String CONFIG_NAME = "hook-ingest";
 
 	/**
-	 * The application, configured from {@code hook-ingest.yml}; its own config name lets it share a JVM with the
-	 * worker in the end-to-end tests.
+	 * The application, configured from {@code hook-ingest.yml}; its own config name lets
+	 * it share a JVM with the worker in the end-to-end tests.
 	 * @return the builder
 	 */
 	public static SpringApplicationBuilder application() {

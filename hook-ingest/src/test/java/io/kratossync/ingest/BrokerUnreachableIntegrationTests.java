@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * With no broker to reach, a webhook gets 503 with {@code Retry-After} (Kratos retries 5xx), well within 10 s.
+ * With no broker to reach, a webhook gets 503 with {@code Retry-After} (Kratos retries
+ * 5xx), well within 10 s.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=" + HookIngestApplication.CONFIG_NAME,
@@ -105,9 +106,12 @@ class BrokerUnreachableIntegrationTests {
 				.expectStatus()
 				.isEqualTo(503);
 		}
-		WebTestClient management = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.managementPort).build();
+		WebTestClient management = WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.managementPort)
+			.build();
 		management.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
-		// not ready: a load balancer stops sending webhooks to an instance that cannot make them durable
+		// not ready: a load balancer stops sending webhooks to an instance that cannot
+		// make them durable
 		management.get().uri("/actuator/health/readiness").exchange().expectStatus().isEqualTo(503);
 	}
 

@@ -14,8 +14,8 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.kafka.test.context.EmbeddedKafka;
 
 /**
- * hook-ingest on a random port with a real in-process Kafka broker (KRaft) and Kratos's Admin API played by
- * {@link KratosForIngest}.
+ * hook-ingest on a random port with a real in-process Kafka broker (KRaft) and Kratos's
+ * Admin API played by {@link KratosForIngest}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -24,7 +24,8 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 @ExtendWith(KratosForIngest.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=" + HookIngestApplication.CONFIG_NAME,
-				"kratos-sync.ingest.webhook-auth.api-keys=" + HookIngestTest.WEBHOOK_KEY + "," + HookIngestTest.ROTATED_KEY,
+				"kratos-sync.ingest.webhook-auth.api-keys=" + HookIngestTest.WEBHOOK_KEY + ","
+						+ HookIngestTest.ROTATED_KEY,
 				"kratos-sync.ingest.webhook-auth.basic-credentials=kratos:" + HookIngestTest.BASIC_PASSWORD,
 				"kratos-sync.ingest.admin-auth.api-keys=" + HookIngestTest.ADMIN_KEY,
 				"kratos-sync.ingest.metrics-auth.api-keys=" + HookIngestTest.METRICS_KEY, "management.server.port=0" })

@@ -5,14 +5,17 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Plays Kratos's Admin API for hook-ingest's tests (an admin requirement reads the identity's password time from
- * it): one stub per JVM, whose URL the service reads from a system property set before any context starts.
+ * Plays Kratos's Admin API for hook-ingest's tests (an admin requirement reads the
+ * identity's password time from it): one stub per JVM, whose URL the service reads from a
+ * system property set before any context starts.
  */
 public final class KratosForIngest implements BeforeAllCallback {
 
 	private static KratosStub stub;
 
-	/** @return the stub, started on first use */
+	/**
+	 * @return the stub, started on first use
+	 */
 	public static synchronized KratosStub stub() {
 		if (stub == null) {
 			stub = KratosStub.start();

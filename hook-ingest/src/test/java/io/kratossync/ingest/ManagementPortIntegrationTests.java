@@ -12,8 +12,8 @@ import org.springframework.beans.factory.annotation.Value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Probes and metrics live on the management port only: the probes open to anyone there, the metrics only to the
- * metrics key; on the webhook port neither is served.
+ * Probes and metrics live on the management port only: the probes open to anyone there,
+ * the metrics only to the metrics key; on the webhook port neither is served.
  */
 @HookIngestTest
 class ManagementPortIntegrationTests {

@@ -18,8 +18,8 @@ public final class RandomBodies {
 	}
 
 	/**
-	 * A body: most often a valid one with a few nodes changed, else random bytes, a truncated body, a deeply
-	 * nested one, a JSON string, or one with a huge value.
+	 * A body: most often a valid one with a few nodes changed, else random bytes, a
+	 * truncated body, a deeply nested one, a JSON string, or one with a huge value.
 	 * @param random the source of randomness (seeded, so that a case can be replayed)
 	 * @param valid a valid body
 	 * @return the body
@@ -35,7 +35,10 @@ public final class RandomBodies {
 		};
 	}
 
-	/** Changes a few nodes of the tree: removes, retypes, or replaces them with odd values. */
+	/**
+	 * Changes a few nodes of the tree: removes, retypes, or replaces them with odd
+	 * values.
+	 */
 	private static JsonNode mutate(Random random, JsonNode root, String huge) {
 		int mutations = random.nextInt(4);
 		for (int m = 0; m < mutations; m++) {

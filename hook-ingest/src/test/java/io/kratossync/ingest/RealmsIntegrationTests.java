@@ -22,9 +22,10 @@ import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every protected route of hook-ingest, tried the way an attacker probes it: with no credential, with every other
- * realm's credential, and with the right one, under every other spelling of its path. Only the right credential
- * on the path as documented is served; everything else is refused with a 4xx problem and publishes nothing.
+ * Every protected route of hook-ingest, tried the way an attacker probes it: with no
+ * credential, with every other realm's credential, and with the right one, under every
+ * other spelling of its path. Only the right credential on the path as documented is
+ * served; everything else is refused with a 4xx problem and publishes nothing.
  */
 @HookIngestTest
 class RealmsIntegrationTests {
@@ -36,7 +37,8 @@ class RealmsIntegrationTests {
 	}
 
 	private static final List<Route> ROUTES = List.of(
-			new Route("webhook", "/hooks/kratos/settings/password", Fixtures.text("kratos/settings-after-password.json")),
+			new Route("webhook", "/hooks/kratos/settings/password",
+					Fixtures.text("kratos/settings-after-password.json")),
 			new Route("webhook", "/hooks/kratos/settings/profile", Fixtures.text("kratos/settings-after.ctx.json")),
 			new Route("webhook", "/hooks/kratos/login/password", Fixtures.text("kratos/login-after.ctx.json")),
 			new Route("webhook", "/hooks/kratos/registration/password",
@@ -47,7 +49,10 @@ class RealmsIntegrationTests {
 					Fixtures.text("kratos/settings-after-password.json")),
 			new Route("admin", "/admin/identities/" + IDENTITY + "/password-change-required", "{\"reason\":\"test\"}"));
 
-	/** The credentials an attacker may hold, by realm; {@code none} is no credential at all. */
+	/**
+	 * The credentials an attacker may hold, by realm; {@code none} is no credential at
+	 * all.
+	 */
 	private static final Map<String, Map<String, String>> CREDENTIALS = credentials();
 
 	@Value("${local.server.port}")
@@ -107,9 +112,12 @@ class RealmsIntegrationTests {
 						}
 						else {
 							refused++;
-							// a request line that is no URI at all (backslashes) is refused by the HTTP server itself,
-							// with an empty 400; every other refusal is a problem document
-							boolean problem = response.headers().getOrDefault("content-type", "")
+							// a request line that is no URI at all (backslashes) is
+							// refused by the HTTP server itself,
+							// with an empty 400; every other refusal is a problem
+							// document
+							boolean problem = response.headers()
+								.getOrDefault("content-type", "")
 								.startsWith("application/problem+json")
 									|| (response.status() == 400 && response.body().isEmpty());
 							if (response.status() < 400 || response.status() >= 500 || published != 0 || !problem) {
@@ -122,7 +130,8 @@ class RealmsIntegrationTests {
 			}
 		}
 		assertThat(failures).as("%d served, %d refused", served, refused).isEmpty();
-		// each webhook route with its key and with basic auth, the admin route with its key; each spelled as
+		// each webhook route with its key and with basic auth, the admin route with its
+		// key; each spelled as
 		// documented, with and without a query
 		assertThat(served).isEqualTo(ROUTES.stream().mapToInt((r) -> r.realm().equals("webhook") ? 2 : 1).sum() * 2);
 	}

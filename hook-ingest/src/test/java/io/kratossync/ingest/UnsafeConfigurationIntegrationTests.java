@@ -12,8 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * Outside the local trial stack, hook-ingest refuses to start with an example or a short key, or with the
- * actuator beside the webhooks, and says which setting is wrong.
+ * Outside the local trial stack, hook-ingest refuses to start with an example or a short
+ * key, or with the actuator beside the webhooks, and says which setting is wrong.
  */
 class UnsafeConfigurationIntegrationTests {
 
@@ -33,8 +33,9 @@ class UnsafeConfigurationIntegrationTests {
 		String message = startFailure("--kratos-sync.ingest.webhook-auth.api-keys=" + HookIngestTest.ADMIN_KEY,
 				"--kratos-sync.ingest.admin-auth.api-keys=" + HookIngestTest.ADMIN_KEY + ",tiny");
 
-		assertThat(message).contains("ADMIN_API_KEYS / ADMIN_BASIC_CREDENTIALS (value 1) is also a credential of "
-				+ "WEBHOOK_API_KEYS / WEBHOOK_BASIC_CREDENTIALS",
+		assertThat(message).contains(
+				"ADMIN_API_KEYS / ADMIN_BASIC_CREDENTIALS (value 1) is also a credential of "
+						+ "WEBHOOK_API_KEYS / WEBHOOK_BASIC_CREDENTIALS",
 				"ADMIN_API_KEYS / ADMIN_BASIC_CREDENTIALS (value 2) has 4 characters; at least 24 are needed");
 	}
 

@@ -23,22 +23,23 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Throws thousands of generated requests at the ingest: mutated Kratos bodies (fields removed, retyped, made huge
- * or deeply nested), random bytes, truncated JSON, odd content types, wrong or odd credentials and trigger ids,
- * unknown hook points. Whatever arrives, the answer is never a 5xx, and a request that is not accepted never puts
- * a record on the topic (an accepted one puts exactly one). The seed is printed; set {@code -Dfuzz.seed} to
- * replay a run and {@code -Dfuzz.cases} to run more.
+ * Throws thousands of generated requests at the ingest: mutated Kratos bodies (fields
+ * removed, retyped, made huge or deeply nested), random bytes, truncated JSON, odd
+ * content types, wrong or odd credentials and trigger ids, unknown hook points. Whatever
+ * arrives, the answer is never a 5xx, and a request that is not accepted never puts a
+ * record on the topic (an accepted one puts exactly one). The seed is printed; set
+ * {@code -Dfuzz.seed} to replay a run and {@code -Dfuzz.cases} to run more.
  */
 @HookIngestTest
 class WebhookFuzzIntegrationTests {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private static final List<String> PATHS = List.of("/hooks/kratos/settings/password", "/hooks/kratos/settings/profile",
-			"/hooks/kratos/login/password", "/hooks/kratos/login/totp", "/hooks/kratos/registration/oidc",
-			"/hooks/kratos/recovery", "/hooks/kratos/verification", "/api/kratos/hooks/password-changed",
-			"/hooks/kratos/settings/nonsense", "/hooks/kratos/logout", "/hooks/kratos/login/password/extra",
-			"/hooks/kratos/%2e%2e/admin");
+	private static final List<String> PATHS = List.of("/hooks/kratos/settings/password",
+			"/hooks/kratos/settings/profile", "/hooks/kratos/login/password", "/hooks/kratos/login/totp",
+			"/hooks/kratos/registration/oidc", "/hooks/kratos/recovery", "/hooks/kratos/verification",
+			"/api/kratos/hooks/password-changed", "/hooks/kratos/settings/nonsense", "/hooks/kratos/logout",
+			"/hooks/kratos/login/password/extra", "/hooks/kratos/%2e%2e/admin");
 
 	private static final List<String> CONTENT_TYPES = List.of("application/json", "application/json; charset=utf-8",
 			"text/plain", "application/xml", "application/x-www-form-urlencoded", "garbage/x", "application/json;;;q=",
@@ -47,7 +48,10 @@ class WebhookFuzzIntegrationTests {
 	@LocalServerPort
 	int port;
 
-	/** The broker of this context (not the system property, which the last started broker overwrites). */
+	/**
+	 * The broker of this context (not the system property, which the last started broker
+	 * overwrites).
+	 */
 	String bootstrapServers;
 
 	@Autowired
@@ -69,7 +73,8 @@ class WebhookFuzzIntegrationTests {
 				String path = PATHS.get(random.nextInt(random.nextInt(4) == 0 ? PATHS.size() : 8));
 				boolean respelled = random.nextInt(8) == 0;
 				if (respelled) {
-					// another spelling of the path, as an attacker tries to slip past the checks
+					// another spelling of the path, as an attacker tries to slip past the
+					// checks
 					path = PathSpellings.random(random, PATHS.get(random.nextInt(8)));
 				}
 				byte[] body = RandomBodies.body(random, random.nextBoolean() ? template : rawCtx);
@@ -96,7 +101,8 @@ class WebhookFuzzIntegrationTests {
 				String replay = "case " + i + " of seed " + seed + ": " + path + " -> " + status;
 				assertThat(status).as(replay).isLessThan(500);
 				if (respelled) {
-					assertThat(status).as(replay + ": another spelling of a path is never served").isGreaterThanOrEqualTo(400);
+					assertThat(status).as(replay + ": another spelling of a path is never served")
+						.isGreaterThanOrEqualTo(400);
 				}
 				assertThat(published).as(replay + ", records published").isEqualTo((status == 202) ? 1 : 0);
 			}

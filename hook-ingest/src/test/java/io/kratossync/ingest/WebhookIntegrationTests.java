@@ -34,7 +34,10 @@ class WebhookIntegrationTests {
 	@Autowired
 	io.micrometer.core.instrument.MeterRegistry meters;
 
-	/** The broker of this context (not the system property, which the last started broker overwrites). */
+	/**
+	 * The broker of this context (not the system property, which the last started broker
+	 * overwrites).
+	 */
 	String bootstrapServers;
 
 	@Autowired
@@ -86,7 +89,8 @@ class WebhookIntegrationTests {
 
 	@Test
 	void acceptsEveryConfiguredKeyForRotation() {
-		post("/hooks/kratos/settings/password", HookIngestTest.ROTATED_KEY, UUID.randomUUID().toString(), SETTINGS_PASSWORD)
+		post("/hooks/kratos/settings/password", HookIngestTest.ROTATED_KEY, UUID.randomUUID().toString(),
+				SETTINGS_PASSWORD)
 			.expectStatus()
 			.isAccepted();
 	}
@@ -104,10 +108,10 @@ class WebhookIntegrationTests {
 
 	@Test
 	void derivesTheSameEventIdForARetryWithoutTriggerId() {
-		String first = eventIdOf(post("/hooks/kratos/settings/password", HookIngestTest.WEBHOOK_KEY, null,
-				SETTINGS_PASSWORD));
-		String second = eventIdOf(post("/hooks/kratos/settings/password", HookIngestTest.WEBHOOK_KEY, null,
-				SETTINGS_PASSWORD));
+		String first = eventIdOf(
+				post("/hooks/kratos/settings/password", HookIngestTest.WEBHOOK_KEY, null, SETTINGS_PASSWORD));
+		String second = eventIdOf(
+				post("/hooks/kratos/settings/password", HookIngestTest.WEBHOOK_KEY, null, SETTINGS_PASSWORD));
 		String otherChange = eventIdOf(post("/hooks/kratos/settings/password", HookIngestTest.WEBHOOK_KEY, null,
 				SETTINGS_PASSWORD.replace("2026-02-03T08:15:42.512Z", "2026-02-04T10:00:00Z")));
 
@@ -223,7 +227,8 @@ class WebhookIntegrationTests {
 		EventEnvelope event = decode(recordWithId(eventId));
 		assertThat(event.data()).isInstanceOf(PasswordChangeRequired.class);
 		assertThat(((PasswordChangeRequired) event.data()).reason()).isEqualTo("breach");
-		// Kratos's own time of the password, which only a later password change in Kratos beats
+		// Kratos's own time of the password, which only a later password change in Kratos
+		// beats
 		assertThat(((PasswordChangeRequired) event.data()).passwordSetAt()).isEqualTo(passwordSetAt);
 		assertThat(event.subject().toString()).isEqualTo(identity);
 	}
@@ -282,8 +287,10 @@ class WebhookIntegrationTests {
 		double before = this.meters.counter("kratos_sync_malformed_trigger_ids").count();
 		String body = SETTINGS_PASSWORD.replace("2026-02-03T08:15:42.512Z", "2026-02-05T10:00:00Z");
 
-		String first = eventIdOf(post("/hooks/kratos/settings/password", HookIngestTest.WEBHOOK_KEY, "not-a-uuid", body));
-		String retried = eventIdOf(post("/hooks/kratos/settings/password", HookIngestTest.WEBHOOK_KEY, "x\u00e9", body));
+		String first = eventIdOf(
+				post("/hooks/kratos/settings/password", HookIngestTest.WEBHOOK_KEY, "not-a-uuid", body));
+		String retried = eventIdOf(
+				post("/hooks/kratos/settings/password", HookIngestTest.WEBHOOK_KEY, "x\u00e9", body));
 
 		assertThat(retried).isEqualTo(first);
 		assertThat(this.meters.counter("kratos_sync_malformed_trigger_ids").count()).isEqualTo(before + 2);
@@ -294,9 +301,8 @@ class WebhookIntegrationTests {
 		double before = this.meters.counter("kratos_sync_future_timestamps_clamped").count();
 		String triggerId = UUID.randomUUID().toString();
 		Instant sent = Instant.now();
-		post("/hooks/kratos/settings/password", HookIngestTest.WEBHOOK_KEY, triggerId,
-				SETTINGS_PASSWORD.replace("2026-02-03T08:15:42.512Z", sent.plus(java.time.Duration.ofDays(1)).toString()))
-			.expectStatus()
+		post("/hooks/kratos/settings/password", HookIngestTest.WEBHOOK_KEY, triggerId, SETTINGS_PASSWORD
+			.replace("2026-02-03T08:15:42.512Z", sent.plus(java.time.Duration.ofDays(1)).toString())).expectStatus()
 			.isAccepted();
 
 		PasswordChanged changed = (PasswordChanged) decode(recordWithId(triggerId)).data();
@@ -331,7 +337,8 @@ class WebhookIntegrationTests {
 
 	@Test
 	void acceptsHttpBasicAsKratosBasicAuthSendsIt() {
-		String basic = java.util.Base64.getEncoder().encodeToString(("kratos:" + HookIngestTest.BASIC_PASSWORD).getBytes(StandardCharsets.UTF_8));
+		String basic = java.util.Base64.getEncoder()
+			.encodeToString(("kratos:" + HookIngestTest.BASIC_PASSWORD).getBytes(StandardCharsets.UTF_8));
 		String wrong = java.util.Base64.getEncoder().encodeToString("kratos:nope".getBytes(StandardCharsets.UTF_8));
 
 		this.client.post()
@@ -401,7 +408,9 @@ class WebhookIntegrationTests {
 	}
 
 	private static EventEnvelope decode(ConsumerRecord<byte[], byte[]> record) {
-		return Topics.IDENTITY_EVENTS.valueSerde().deserializer().deserialize(record.topic(), record.headers(), record.value());
+		return Topics.IDENTITY_EVENTS.valueSerde()
+			.deserializer()
+			.deserialize(record.topic(), record.headers(), record.value());
 	}
 
 	static String header(ConsumerRecord<byte[], byte[]> record, String name) {

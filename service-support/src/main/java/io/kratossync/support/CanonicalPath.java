@@ -1,11 +1,13 @@
 package io.kratossync.support;
 
 /**
- * The one spelling of a path that both services accept. Every route of kratos-sync is made of segments of
- * letters, digits, {@code -}, {@code _}, {@code .} and {@code ~}; any other spelling (percent-encoding, matrix
- * parameters, dot segments, empty segments from a doubled or trailing slash, backslashes) is refused before any
- * realm or route is matched, so that no two parts of a service can read the same request as two different paths.
- * Letter case is kept as sent: routes match it exactly, and a path in another case matches no realm and no route.
+ * The one spelling of a path that both services accept. Every route of kratos-sync is
+ * made of segments of letters, digits, {@code -}, {@code _}, {@code .} and {@code ~}; any
+ * other spelling (percent-encoding, matrix parameters, dot segments, empty segments from
+ * a doubled or trailing slash, backslashes) is refused before any realm or route is
+ * matched, so that no two parts of a service can read the same request as two different
+ * paths. Letter case is kept as sent: routes match it exactly, and a path in another case
+ * matches no realm and no route.
  */
 public final class CanonicalPath {
 
@@ -18,7 +20,8 @@ public final class CanonicalPath {
 	/**
 	 * Why a raw request path is not canonical.
 	 * @param rawPath the path as it was sent (not decoded), without the query
-	 * @return {@code null} when it is canonical, else a short reason, e.g. {@code "percent-encoding"}
+	 * @return {@code null} when it is canonical, else a short reason, e.g.
+	 * {@code "percent-encoding"}
 	 */
 	public static String problem(String rawPath) {
 		if (rawPath == null || rawPath.isEmpty() || rawPath.charAt(0) != '/') {

@@ -1,7 +1,8 @@
 package io.kratossync.support;
 
 /**
- * One way to say in a log line why something failed: the innermost cause, its type and message.
+ * One way to say in a log line why something failed: the innermost cause, its type and
+ * message.
  */
 public final class Causes {
 

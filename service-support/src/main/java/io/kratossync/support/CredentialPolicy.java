@@ -12,14 +12,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Refuses credentials that are unsafe to run with: the example values shipped with kratos-sync (compose file,
- * Kratos config, local stack), values shorter than {@link #MIN_LENGTH}, and one value shared by two realms (it
- * would let a credential of one realm open the other). Outside a local trial stack a service does not start with
+ * Refuses credentials that are unsafe to run with: the example values shipped with
+ * kratos-sync (compose file, Kratos config, local stack), values shorter than
+ * {@link #MIN_LENGTH}, and one value shared by two realms (it would let a credential of
+ * one realm open the other). Outside a local trial stack a service does not start with
  * them; the message names each setting and what is wrong with it, never the value.
  */
 public final class CredentialPolicy {
 
-	/** The fewest characters of a key or of a Basic password: 24 characters of base64 are 144 random bits. */
+	/**
+	 * The fewest characters of a key or of a Basic password: 24 characters of base64 are
+	 * 144 random bits.
+	 */
 	public static final int MIN_LENGTH = 24;
 
 	/** The setting that lets the local trial stack run with its printed example keys. */
@@ -36,7 +40,8 @@ public final class CredentialPolicy {
 
 	/**
 	 * Adds the credentials of a realm.
-	 * @param setting how an operator sets them, e.g. {@code WEBHOOK_API_KEYS / WEBHOOK_BASIC_CREDENTIALS}
+	 * @param setting how an operator sets them, e.g.
+	 * {@code WEBHOOK_API_KEYS / WEBHOOK_BASIC_CREDENTIALS}
 	 * @param credentials the credentials
 	 * @return this
 	 */
@@ -46,10 +51,12 @@ public final class CredentialPolicy {
 	}
 
 	/**
-	 * Adds the credentials of a realm that may be left without any: it then opens to nobody, with a warning.
+	 * Adds the credentials of a realm that may be left without any: it then opens to
+	 * nobody, with a warning.
 	 * @param setting how an operator sets them
 	 * @param credentials the credentials
-	 * @param routes what the realm opens, for the warning, e.g. {@code /api/identities/**}
+	 * @param routes what the realm opens, for the warning, e.g.
+	 * {@code /api/identities/**}
 	 * @return this
 	 */
 	public CredentialPolicy optionalRealm(String setting, Credentials credentials, String routes) {
@@ -92,8 +99,8 @@ public final class CredentialPolicy {
 	}
 
 	/**
-	 * Refuses to go on when a credential is unsafe, unless examples are allowed (the local trial stack), in which
-	 * case the problems are only returned for a warning.
+	 * Refuses to go on when a credential is unsafe, unless examples are allowed (the
+	 * local trial stack), in which case the problems are only returned for a warning.
 	 * @param allowExamples whether {@link #ALLOW_EXAMPLES_SETTING} is true
 	 * @return the problems tolerated (empty unless examples are allowed)
 	 * @throws IllegalStateException naming every problem, when examples are not allowed

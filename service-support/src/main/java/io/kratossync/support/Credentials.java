@@ -9,10 +9,11 @@ import java.util.Objects;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The credentials of one realm, as Kratos's web_hook {@code auth}, a Prometheus scraper or a service sends them:
- * an API key in a header ({@code api_key} with {@code in: header}), the same key as {@code Authorization: Bearer},
- * or HTTP Basic ({@code basic_auth}). Several values may be configured, so that a credential can be rotated
- * without downtime; every one is compared, in constant time.
+ * The credentials of one realm, as Kratos's web_hook {@code auth}, a Prometheus scraper
+ * or a service sends them: an API key in a header ({@code api_key} with
+ * {@code in: header}), the same key as {@code Authorization: Bearer}, or HTTP Basic
+ * ({@code basic_auth}). Several values may be configured, so that a credential can be
+ * rotated without downtime; every one is compared, in constant time.
  *
  * @param headerName the header that carries the API key
  * @param apiKeys the accepted keys
@@ -21,7 +22,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record Credentials(String headerName, @DefaultValue("") List<Secret> apiKeys,
 		@DefaultValue("") List<Secret> basicCredentials) {
 
-	/** The longest credential read from a request, in characters; longer ones are refused unread. */
+	/**
+	 * The longest credential read from a request, in characters; longer ones are refused
+	 * unread.
+	 */
 	public static final int MAX_PRESENTED_LENGTH = 4096;
 
 	public Credentials {
@@ -34,7 +38,9 @@ public record Credentials(String headerName, @DefaultValue("") List<Secret> apiK
 		return (secrets != null) ? secrets.stream().filter((s) -> s != null && s.isPresent()).toList() : List.of();
 	}
 
-	/** @return whether no credential is configured, so the realm opens to nobody */
+	/**
+	 * @return whether no credential is configured, so the realm opens to nobody
+	 */
 	public boolean isEmpty() {
 		return this.apiKeys.isEmpty() && this.basicCredentials.isEmpty();
 	}

@@ -11,9 +11,10 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Whether the Kafka cluster answers: a {@code describeCluster} call bounded by a short timeout. Part of the
- * readiness group, so a load balancer stops sending traffic to an instance that cannot reach the broker, while
- * liveness stays up (restarting would not help).
+ * Whether the Kafka cluster answers: a {@code describeCluster} call bounded by a short
+ * timeout. Part of the readiness group, so a load balancer stops sending traffic to an
+ * instance that cannot reach the broker, while liveness stays up (restarting would not
+ * help).
  */
 public class KafkaHealthIndicator extends AbstractHealthIndicator {
 

@@ -6,7 +6,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 
 /**
- * Builds the RFC 9457 problem documents of hook-ingest, so each failure class has one type URI and title.
+ * Builds the RFC 9457 problem documents of hook-ingest, so each failure class has one
+ * type URI and title.
  */
 public final class Problems {
 

@@ -14,10 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs refused requests so that a flood of them cannot flood the log: the first refusal of an interval at once
- * (method, path and reason, so an operator sees an attack begin), the rest as one summary line per interval, with
- * counts by realm and reason. Nothing a caller presented as a credential is ever logged, and the path is cut to a
- * printable, bounded form. The metric {@code kratos_sync_requests_total} counts every refusal.
+ * Logs refused requests so that a flood of them cannot flood the log: the first refusal
+ * of an interval at once (method, path and reason, so an operator sees an attack begin),
+ * the rest as one summary line per interval, with counts by realm and reason. Nothing a
+ * caller presented as a credential is ever logged, and the path is cut to a printable,
+ * bounded form. The metric {@code kratos_sync_requests_total} counts every refusal.
  */
 public final class RejectionLog {
 
@@ -44,7 +45,8 @@ public final class RejectionLog {
 
 	/**
 	 * Records a refused request and writes what is due.
-	 * @param realm the realm of its path ({@code webhook}, {@code admin}, ...; {@code none} outside every realm)
+	 * @param realm the realm of its path ({@code webhook}, {@code admin}, ...;
+	 * {@code none} outside every realm)
 	 * @param reason why it was refused, e.g. {@code unauthenticated}
 	 * @param method the HTTP method
 	 * @param rawPath the path as sent
@@ -95,7 +97,8 @@ public final class RejectionLog {
 	}
 
 	/**
-	 * A text that may be logged: cut to {@code max} characters, each one outside printable ASCII written as {@code ?}.
+	 * A text that may be logged: cut to {@code max} characters, each one outside
+	 * printable ASCII written as {@code ?}.
 	 * @param text the text, may be {@code null}
 	 * @param max the most characters kept
 	 * @return the printable text

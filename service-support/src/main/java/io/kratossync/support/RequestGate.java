@@ -11,9 +11,10 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 
 /**
- * What both services decide about a request before any realm or route is matched, and how they account for it
- * afterwards: the path firewall (one canonical spelling; actuator only on the management port), and the count
- * and log of every answer ({@code kratos_sync_requests_total}, {@link RejectionLog}). The reactive and the
+ * What both services decide about a request before any realm or route is matched, and how
+ * they account for it afterwards: the path firewall (one canonical spelling; actuator
+ * only on the management port), and the count and log of every answer
+ * ({@code kratos_sync_requests_total}, {@link RejectionLog}). The reactive and the
  * servlet filters of the two services are thin adapters around this.
  */
 public final class RequestGate {
@@ -27,7 +28,8 @@ public final class RequestGate {
 	private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
 
 	/**
-	 * @param environment where the management port really listened is read from ({@code local.management.port})
+	 * @param environment where the management port really listened is read from
+	 * ({@code local.management.port})
 	 * @param meters where requests are counted
 	 */
 	public RequestGate(Environment environment, MeterRegistry meters) {
@@ -38,8 +40,10 @@ public final class RequestGate {
 	/**
 	 * Refuses to start with the actuator beside the application's routes.
 	 * @param serverPort the application port ({@code server.port}; 0: a random one)
-	 * @param managementPort the management port ({@code management.server.port}; -1: not set)
-	 * @param application what the application port serves, for the message, e.g. {@code the webhooks}
+	 * @param managementPort the management port ({@code management.server.port}; -1: not
+	 * set)
+	 * @param application what the application port serves, for the message, e.g.
+	 * {@code the webhooks}
 	 */
 	public static void requireOwnManagementPort(int serverPort, int managementPort, String application) {
 		if (managementPort < 0 || (managementPort == serverPort && serverPort != 0)) {
@@ -88,9 +92,11 @@ public final class RequestGate {
 
 	/**
 	 * Counts an answered request and logs it, summarised, when it was refused.
-	 * @param kind the realm of its path, e.g. {@code webhook}; {@code other} outside every realm
+	 * @param kind the realm of its path, e.g. {@code webhook}; {@code other} outside
+	 * every realm
 	 * @param status the status answered
-	 * @param reason the reason a filter gave, or {@code null} to derive it from the status
+	 * @param reason the reason a filter gave, or {@code null} to derive it from the
+	 * status
 	 * @param method the HTTP method
 	 * @param rawPath the path as sent
 	 */

@@ -6,8 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
 
 /**
- * A credential from configuration. {@link #toString()} never shows it, so it cannot leak into a log line or a
- * configuration dump; {@link #matches} compares in constant time.
+ * A credential from configuration. {@link #toString()} never shows it, so it cannot leak
+ * into a log line or a configuration dump; {@link #matches} compares in constant time.
  */
 public final class Secret {
 
@@ -21,7 +21,8 @@ public final class Secret {
 	}
 
 	/**
-	 * The secret itself, for the one place that must send it (an {@code Authorization} header). Never log it.
+	 * The secret itself, for the one place that must send it (an {@code Authorization}
+	 * header). Never log it.
 	 * @return the value
 	 */
 	public String reveal() {
@@ -32,8 +33,8 @@ public final class Secret {
 	public static final Secret NONE = new Secret("");
 
 	/**
-	 * Wraps a configured value (used by configuration binding). A blank value is {@link #NONE}, so an unset
-	 * environment variable reads as "not configured".
+	 * Wraps a configured value (used by configuration binding). A blank value is
+	 * {@link #NONE}, so an unset environment variable reads as "not configured".
 	 * @param value the secret value
 	 * @return the secret
 	 */
@@ -44,14 +45,16 @@ public final class Secret {
 		return new Secret(value);
 	}
 
-	/** @return whether a value is configured */
+	/**
+	 * @return whether a value is configured
+	 */
 	public boolean isPresent() {
 		return this != NONE;
 	}
 
 	/**
-	 * Whether the presented value equals this secret. Both sides are hashed first so the comparison takes the
-	 * same time whatever the lengths and contents.
+	 * Whether the presented value equals this secret. Both sides are hashed first so the
+	 * comparison takes the same time whatever the lengths and contents.
 	 * @param presented what a caller sent, may be {@code null}
 	 * @return whether it matches
 	 */

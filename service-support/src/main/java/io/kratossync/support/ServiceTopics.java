@@ -3,7 +3,8 @@ package io.kratossync.support;
 import java.util.List;
 
 /**
- * The topics a service writes or reads, checked against the topic policy at start-up ({@link TopicPolicy}).
+ * The topics a service writes or reads, checked against the topic policy at start-up
+ * ({@link TopicPolicy}).
  *
  * @param names the topic names
  */

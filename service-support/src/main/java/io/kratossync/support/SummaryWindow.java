@@ -5,8 +5,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * A fixed interval after which one caller, and only one, is told to write a summary: the way both services keep a
- * flood (of published events, of rejected requests) down to one log line per interval. Thread-safe.
+ * A fixed interval after which one caller, and only one, is told to write a summary: the
+ * way both services keep a flood (of published events, of rejected requests) down to one
+ * log line per interval. Thread-safe.
  */
 public final class SummaryWindow {
 
@@ -29,8 +30,8 @@ public final class SummaryWindow {
 
 	/**
 	 * Closes the window when it is over, and opens the next.
-	 * @return how long the closed window lasted, in nanoseconds, to the one caller that closed it; {@code -1} to
-	 * every other caller and while the window is open
+	 * @return how long the closed window lasted, in nanoseconds, to the one caller that
+	 * closed it; {@code -1} to every other caller and while the window is open
 	 */
 	public long closeIfOver() {
 		long now = this.nanoTime.getAsLong();

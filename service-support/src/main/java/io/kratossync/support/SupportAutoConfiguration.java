@@ -12,8 +12,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * What both services need alike: the clock they stamp events with, the Kafka check of their readiness group,
- * and the policy of their topics.
+ * What both services need alike: the clock they stamp events with, the Kafka check of
+ * their readiness group, and the policy of their topics.
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class)
 @EnableConfigurationProperties(TopicSettings.class)
@@ -26,7 +26,8 @@ public class SupportAutoConfiguration {
 	}
 
 	/**
-	 * The topic policy of the service, checked at start-up, for a service that names its topics.
+	 * The topic policy of the service, checked at start-up, for a service that names its
+	 * topics.
 	 * @param kafka the Kafka settings
 	 * @param settings the policy
 	 * @param topics the topics of the service

@@ -27,12 +27,14 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Compares the topics a service uses with {@link TopicSettings} at start-up, and creates those that are missing.
- * A partition count that differs stops the start (the services never add partitions: on a keyed topic that moves
- * identities to other partitions and breaks their order); a replication factor, {@code min.insync.replicas} or
- * retention that differs is a warning. When the broker cannot be reached at start-up the service starts anyway
- * (the ingest must answer 503s meanwhile) and checks again in the background until it can; a mismatch found then
- * is logged at ERROR and takes this indicator ({@code topicPolicy}) down.
+ * Compares the topics a service uses with {@link TopicSettings} at start-up, and creates
+ * those that are missing. A partition count that differs stops the start (the services
+ * never add partitions: on a keyed topic that moves identities to other partitions and
+ * breaks their order); a replication factor, {@code min.insync.replicas} or retention
+ * that differs is a warning. When the broker cannot be reached at start-up the service
+ * starts anyway (the ingest must answer 503s meanwhile) and checks again in the
+ * background until it can; a mismatch found then is logged at ERROR and takes this
+ * indicator ({@code topicPolicy}) down.
  */
 public class TopicPolicy extends AbstractHealthIndicator {
 
@@ -65,7 +67,10 @@ public class TopicPolicy extends AbstractHealthIndicator {
 		this.timeout = timeout;
 	}
 
-	/** Checks at start-up: throws on a mismatch that breaks ordering; re-checks in the background when unreachable. */
+	/**
+	 * Checks at start-up: throws on a mismatch that breaks ordering; re-checks in the
+	 * background when unreachable.
+	 */
 	public void checkAtStart() {
 		try {
 			check();

@@ -10,8 +10,8 @@ class CanonicalPathTests {
 	void acceptsTheDocumentedPaths() {
 		assertThat(CanonicalPath.problem("/")).isNull();
 		assertThat(CanonicalPath.problem("/hooks/kratos/settings/lookup_secret")).isNull();
-		assertThat(CanonicalPath.problem("/admin/identities/3A5293F1-f4d6-49f4-b34f-6da62c360604/password-change-required"))
-			.isNull();
+		assertThat(CanonicalPath
+			.problem("/admin/identities/3A5293F1-f4d6-49f4-b34f-6da62c360604/password-change-required")).isNull();
 		assertThat(CanonicalPath.problem("/actuator/health/readiness")).isNull();
 		assertThat(CanonicalPath.problem("/a.b/c~d")).isNull();
 	}

@@ -38,10 +38,12 @@ class CredentialPolicyTests {
 	@Test
 	void refusesShortKeysAndShortBasicPasswords() {
 		CredentialPolicy policy = new CredentialPolicy().realm("READ_API_KEYS", keys("short-key"))
-			.realm("WEBHOOK_BASIC_CREDENTIALS", new Credentials("X-Key", List.of(),
-					List.of(Secret.valueOf("a-rather-long-user-name-here:short"), Secret.valueOf("no-colon-at-all-0123456789"))));
+			.realm("WEBHOOK_BASIC_CREDENTIALS",
+					new Credentials("X-Key", List.of(), List.of(Secret.valueOf("a-rather-long-user-name-here:short"),
+							Secret.valueOf("no-colon-at-all-0123456789"))));
 
-		assertThat(policy.problems()).containsExactly("READ_API_KEYS (value 1) has 9 characters; at least 24 are needed",
+		assertThat(policy.problems()).containsExactly(
+				"READ_API_KEYS (value 1) has 9 characters; at least 24 are needed",
 				"WEBHOOK_BASIC_CREDENTIALS (value 1) has 5 characters of password; at least 24 are needed",
 				"WEBHOOK_BASIC_CREDENTIALS (value 2) is not user:password");
 	}
@@ -59,7 +61,8 @@ class CredentialPolicyTests {
 	void toleratesExamplesOnTheLocalStackAndSaysWhich() {
 		CredentialPolicy policy = new CredentialPolicy().realm("WEBHOOK_API_KEYS", keys("local-webhook-key"));
 
-		assertThat(policy.enforce(true)).containsExactly("WEBHOOK_API_KEYS (value 1) is an example value shipped with kratos-sync");
+		assertThat(policy.enforce(true))
+			.containsExactly("WEBHOOK_API_KEYS (value 1) is an example value shipped with kratos-sync");
 	}
 
 }

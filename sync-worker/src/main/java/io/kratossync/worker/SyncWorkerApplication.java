@@ -7,8 +7,9 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
- * sync-worker: applies identity events to the application database exactly once in effect, enforces them
- * through the Kratos Admin API from an outbox, and serves the application's read API.
+ * sync-worker: applies identity events to the application database exactly once in
+ * effect, enforces them through the Kratos Admin API from an outbox, and serves the
+ * application's read API.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -19,8 +20,8 @@ public class SyncWorkerApplication {
 	public static final String CONFIG_NAME = "sync-worker";
 
 	/**
-	 * The application, configured from {@code sync-worker.yml}; its own config name lets it share a JVM with
-	 * hook-ingest in the end-to-end tests.
+	 * The application, configured from {@code sync-worker.yml}; its own config name lets
+	 * it share a JVM with hook-ingest in the end-to-end tests.
 	 * @return the builder
 	 */
 	public static SpringApplicationBuilder application() {

@@ -31,9 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A fresh database catches up from the beginning of the topic, and a revocation waits until the partition has
- * been applied as far as it stood when the requirement was applied: a requirement that a later password change
- * satisfied never logs anyone out; one still in force revokes once.
+ * A fresh database catches up from the beginning of the topic, and a revocation waits
+ * until the partition has been applied as far as it stood when the requirement was
+ * applied: a requirement that a later password change satisfied never logs anyone out;
+ * one still in force revokes once.
  */
 @SpringJUnitConfig
 @EmbeddedKafka(partitions = 3)
@@ -58,23 +59,26 @@ class CatchUpIntegrationTests {
 		kratos.createSession(inForce);
 		Instant passwordSeen = Instant.parse("2026-05-01T00:00:00Z");
 		List<EventEnvelope> history = new ArrayList<>();
-		history.add(WorkerTesting.envelope(new PasswordChangeRequired(new IdentityId(satisfied), Instant.parse("2026-06-01T00:00:00Z"),
-				"breach", passwordSeen)));
-		history.add(WorkerTesting.envelope(new PasswordChangeRequired(new IdentityId(inForce), Instant.parse("2026-06-01T00:00:00Z"),
-				"breach", passwordSeen)));
-		// a long history of the identity between the requirement and the change that satisfied it: catching up
+		history.add(WorkerTesting.envelope(new PasswordChangeRequired(new IdentityId(satisfied),
+				Instant.parse("2026-06-01T00:00:00Z"), "breach", passwordSeen)));
+		history.add(WorkerTesting.envelope(new PasswordChangeRequired(new IdentityId(inForce),
+				Instant.parse("2026-06-01T00:00:00Z"), "breach", passwordSeen)));
+		// a long history of the identity between the requirement and the change that
+		// satisfied it: catching up
 		// takes several polls
 		for (int i = 0; i < 1500; i++) {
 			history.add(WorkerTesting.envelope(new LoggedIn(new IdentityId(satisfied),
 					Instant.parse("2026-06-01T01:00:00Z").plusSeconds(i), "password", null, "aal1")));
 		}
-		history.add(WorkerTesting.envelope(new PasswordChanged(new IdentityId(satisfied), Instant.parse("2026-06-02T00:00:00Z"), null)));
+		history.add(WorkerTesting
+			.envelope(new PasswordChanged(new IdentityId(satisfied), Instant.parse("2026-06-02T00:00:00Z"), null)));
 		EventProducer.publish(this.broker.getBrokersAsString(), history);
 
 		String database = Postgres.freshDatabase();
 		JdbcClient jdbc = WorkerTesting.jdbc(database);
 		try (ConfigurableApplicationContext worker = worker(database, "fresh-" + UUID.randomUUID())) {
-			await().atMost(Duration.ofSeconds(90)).until(() -> WorkerTesting.count(jdbc, "processed_events") == history.size());
+			await().atMost(Duration.ofSeconds(90))
+				.until(() -> WorkerTesting.count(jdbc, "processed_events") == history.size());
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> "done".equals(status(jdbc, history.get(1).id()))
 						&& "skipped".equals(status(jdbc, history.get(0).id())));

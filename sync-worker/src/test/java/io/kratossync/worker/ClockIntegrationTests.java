@@ -17,10 +17,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * One clock per decision: a requirement carries Kratos's own time of the password it saw, and a password change
- * Kratos's own time of the change, so hook-ingest's clock (the requirement's {@code required_at}) never decides
- * whether a change satisfies a requirement, however far the two hosts' clocks are apart, and in whichever order
- * the two events arrive.
+ * One clock per decision: a requirement carries Kratos's own time of the password it saw,
+ * and a password change Kratos's own time of the change, so hook-ingest's clock (the
+ * requirement's {@code required_at}) never decides whether a change satisfies a
+ * requirement, however far the two hosts' clocks are apart, and in whichever order the
+ * two events arrive.
  */
 class ClockIntegrationTests extends WorkerIntegrationTestSupport {
 
@@ -32,8 +33,10 @@ class ClockIntegrationTests extends WorkerIntegrationTestSupport {
 
 	@Test
 	void kratosAheadByFiveSecondsAChangeMadeBeforeTheRequirementDoesNotSatisfyIt() {
-		// Kratos's clock is 5 s ahead of hook-ingest's. The user changed the password 3 s before the administrator
-		// required a change: Kratos stamped it NOW+2s, later than the requirement's NOW on hook-ingest's clock
+		// Kratos's clock is 5 s ahead of hook-ingest's. The user changed the password 3 s
+		// before the administrator
+		// required a change: Kratos stamped it NOW+2s, later than the requirement's NOW
+		// on hook-ingest's clock
 		IdentityId identity = identity();
 		Instant change = NOW.plusSeconds(2);
 		EventEnvelope required = envelope(new PasswordChangeRequired(identity, NOW, "breach", change));
@@ -46,8 +49,10 @@ class ClockIntegrationTests extends WorkerIntegrationTestSupport {
 
 	@Test
 	void kratosBehindByFiveSecondsAChangeMadeAfterTheRequirementSatisfiesIt() {
-		// Kratos's clock is 5 s behind: the change 2 s after the requirement is stamped NOW-3s, earlier than the
-		// requirement's NOW on hook-ingest's clock, yet later than the password the requirement saw
+		// Kratos's clock is 5 s behind: the change 2 s after the requirement is stamped
+		// NOW-3s, earlier than the
+		// requirement's NOW on hook-ingest's clock, yet later than the password the
+		// requirement saw
 		IdentityId identity = identity();
 		EventEnvelope required = envelope(
 				new PasswordChangeRequired(identity, NOW, "breach", NOW.minus(Duration.ofDays(30))));
@@ -60,7 +65,8 @@ class ClockIntegrationTests extends WorkerIntegrationTestSupport {
 
 	@Test
 	void aChangeDeliveredBeforeTheRequirementItSatisfiesStillSatisfiesIt() {
-		// the requirement's webhook was delayed: the change that satisfies it arrives first
+		// the requirement's webhook was delayed: the change that satisfies it arrives
+		// first
 		IdentityId identity = identity();
 		Instant seen = NOW.minus(Duration.ofDays(30));
 		EventEnvelope laterChange = envelope(new PasswordChanged(identity, NOW.plusSeconds(60), null));
@@ -74,8 +80,10 @@ class ClockIntegrationTests extends WorkerIntegrationTestSupport {
 
 	@Test
 	void theChangeTheRequirementSawDoesNotSatisfyItEvenAtTheSameMicrosecond() {
-		// Kratos writes the identity's updated_at before the new password credential: the webhook of the change a
-		// requirement saw carries a time no later than the credential's, equal at the most
+		// Kratos writes the identity's updated_at before the new password credential: the
+		// webhook of the change a
+		// requirement saw carries a time no later than the credential's, equal at the
+		// most
 		IdentityId identity = identity();
 		Instant credential = NOW.minusSeconds(10);
 		EventEnvelope required = envelope(new PasswordChangeRequired(identity, NOW, "breach", credential));
@@ -91,8 +99,8 @@ class ClockIntegrationTests extends WorkerIntegrationTestSupport {
 	void aRequirementSeeingAnOlderPasswordThanTheOneInForceIsStale() {
 		IdentityId identity = identity();
 		EventEnvelope newer = envelope(new PasswordChangeRequired(identity, NOW, "second", NOW.minusSeconds(5)));
-		EventEnvelope older = envelope(new PasswordChangeRequired(identity, NOW.plusSeconds(30), "first",
-				NOW.minusSeconds(500)));
+		EventEnvelope older = envelope(
+				new PasswordChangeRequired(identity, NOW.plusSeconds(30), "first", NOW.minusSeconds(500)));
 
 		publishInOrder(newer, older);
 

@@ -35,14 +35,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The database goes away in the middle of a stream and comes back: every event is applied exactly once, none is
- * dead-lettered, and the worker reports itself not ready meanwhile.
+ * The database goes away in the middle of a stream and comes back: every event is applied
+ * exactly once, none is dead-lettered, and the worker reports itself not ready meanwhile.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=" + SyncWorkerApplication.CONFIG_NAME,
 				"kratos-sync.worker.consumer.max-backoff=1s", "spring.datasource.hikari.connection-timeout=1000",
-				"kratos-sync.worker.kratos.admin-url=http://127.0.0.1:9", "kratos-sync.worker.kratos.public-url=http://127.0.0.1:9",
-				"management.server.port=0" })
+				"kratos-sync.worker.kratos.admin-url=http://127.0.0.1:9",
+				"kratos-sync.worker.kratos.public-url=http://127.0.0.1:9", "management.server.port=0" })
 @EmbeddedKafka(bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 @DirtiesContext
 class DatabaseOutageIntegrationTests {
@@ -55,7 +55,10 @@ class DatabaseOutageIntegrationTests {
 	@Autowired
 	io.micrometer.core.instrument.MeterRegistry meters;
 
-	/** The broker of this context (not the system property, which the last started broker overwrites). */
+	/**
+	 * The broker of this context (not the system property, which the last started broker
+	 * overwrites).
+	 */
 	String bootstrapServers;
 
 	@Autowired
@@ -88,7 +91,8 @@ class DatabaseOutageIntegrationTests {
 		POSTGRES.down();
 		await().atMost(Duration.ofSeconds(30)).until(() -> readiness() == 503);
 		publish(second);
-		// the worker meets the outage: its records fail and are retried, not dead-lettered
+		// the worker meets the outage: its records fail and are retried, not
+		// dead-lettered
 		await().atMost(Duration.ofSeconds(60)).until(() -> transientFailures() >= 1);
 		POSTGRES.up();
 

@@ -34,9 +34,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What pooled connections see during a PostgreSQL failover: the database turns read-only (SQLSTATE 25006) for a
- * while, then writable again. Every event published meanwhile is applied once it is writable, none is
- * dead-lettered: a database error is never the record's fault.
+ * What pooled connections see during a PostgreSQL failover: the database turns read-only
+ * (SQLSTATE 25006) for a while, then writable again. Every event published meanwhile is
+ * applied once it is writable, none is dead-lettered: a database error is never the
+ * record's fault.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
 		properties = { "spring.config.name=" + SyncWorkerApplication.CONFIG_NAME, "management.server.port=0",
@@ -78,7 +79,8 @@ class DatabaseReadOnlyIntegrationTests {
 		try (Connection admin = DriverManager.getConnection(DATABASE, "postgres", "postgres")) {
 			readOnly(admin, true);
 			EventProducer.publish(this.bootstrapServers, during);
-			// the failover lasts: every poll meets 25006 and is retried with back-off, for several seconds
+			// the failover lasts: every poll meets 25006 and is retried with back-off,
+			// for several seconds
 			await().atMost(Duration.ofSeconds(60)).until(() -> transientFailures() >= 4);
 			assertThat(applied()).isEqualTo(20);
 			readOnly(admin, false);
@@ -91,7 +93,10 @@ class DatabaseReadOnlyIntegrationTests {
 		assertThat(TopicProbe.records(this.bootstrapServers, Topics.IDENTITY_EVENTS_DLT.name())).isEmpty();
 	}
 
-	/** Turns the database read-only (or back) for every session, as a failover does: new sessions take it up. */
+	/**
+	 * Turns the database read-only (or back) for every session, as a failover does: new
+	 * sessions take it up.
+	 */
 	private static void readOnly(Connection admin, boolean on) throws SQLException {
 		String name = DATABASE.substring(DATABASE.lastIndexOf('/') + 1).split("\\?")[0];
 		try (Statement statement = admin.createStatement()) {

@@ -37,7 +37,8 @@ class EventApplicationIntegrationTests extends WorkerIntegrationTestSupport {
 
 	@Test
 	void aDuplicateIsRecognisedAndChangesNothingEvenWhereItsWriteWouldStillWin() {
-		// a requirement's write still wins when it comes again (its snapshot equals the stored one): only the
+		// a requirement's write still wins when it comes again (its snapshot equals the
+		// stored one): only the
 		// inbox keeps a redelivery from rewriting the row
 		IdentityId identity = new IdentityId(UUID.randomUUID());
 		EventEnvelope required = envelope(new PasswordChangeRequired(identity, Instant.parse("2026-03-01T10:00:00Z"),
@@ -62,8 +63,10 @@ class EventApplicationIntegrationTests extends WorkerIntegrationTestSupport {
 	}
 
 	private double outcomes(String type, String outcome) {
-		var counter = this.meters.find("kratos_sync_events").tag("type", "kratos.identity." + type)
-			.tag("outcome", outcome).counter();
+		var counter = this.meters.find("kratos_sync_events")
+			.tag("type", "kratos.identity." + type)
+			.tag("outcome", outcome)
+			.counter();
 		return (counter != null) ? counter.count() : 0;
 	}
 
@@ -89,9 +92,12 @@ class EventApplicationIntegrationTests extends WorkerIntegrationTestSupport {
 	@Test
 	void aPasswordChangeOlderThanTheRequirementDoesNotClearIt() {
 		IdentityId identity = new IdentityId(UUID.randomUUID());
-		EventEnvelope required = envelope(new PasswordChangeRequired(identity, Instant.parse("2026-03-02T10:00:00Z"), null));
-		EventEnvelope olderChange = envelope(new PasswordChanged(identity, Instant.parse("2026-03-02T09:59:59Z"), null));
-		EventEnvelope newerChange = envelope(new PasswordChanged(identity, Instant.parse("2026-03-02T10:05:00Z"), null));
+		EventEnvelope required = envelope(
+				new PasswordChangeRequired(identity, Instant.parse("2026-03-02T10:00:00Z"), null));
+		EventEnvelope olderChange = envelope(
+				new PasswordChanged(identity, Instant.parse("2026-03-02T09:59:59Z"), null));
+		EventEnvelope newerChange = envelope(
+				new PasswordChanged(identity, Instant.parse("2026-03-02T10:05:00Z"), null));
 
 		publish(required, olderChange);
 		await().atMost(Duration.ofSeconds(30)).until(() -> inboxRows(olderChange.id()) == 1);
@@ -108,7 +114,8 @@ class EventApplicationIntegrationTests extends WorkerIntegrationTestSupport {
 	void aLateRequirementOlderThanTheChangeNeitherSetsTheFlagNorRevokes() {
 		UUID identity = UUID.randomUUID();
 		kratos.createSession(identity);
-		EventEnvelope change = envelope(new PasswordChanged(new IdentityId(identity), Instant.parse("2026-03-03T10:00:00Z"), null));
+		EventEnvelope change = envelope(
+				new PasswordChanged(new IdentityId(identity), Instant.parse("2026-03-03T10:00:00Z"), null));
 		EventEnvelope staleRequirement = envelope(
 				new PasswordChangeRequired(new IdentityId(identity), Instant.parse("2026-03-03T09:00:00Z"), null));
 
@@ -180,24 +187,28 @@ class EventApplicationIntegrationTests extends WorkerIntegrationTestSupport {
 
 	@Test
 	void aDatabaseErrorOfOneRecordHoldsItsPartitionUntilMendedAndIsNeverDeadLettered() {
-		// a real PostgreSQL error for one event only, raised while the batch's upserts run: a database error is
-		// never the record's fault, whatever its SQLSTATE (here P0001), so it is retried until the cause is mended
-		this.jdbc.sql("""
-				CREATE OR REPLACE FUNCTION refuse_poisoned_login() RETURNS trigger LANGUAGE plpgsql AS $$
-				BEGIN
-				  IF NEW.last_login_method = 'poisoned-by-test' THEN RAISE EXCEPTION 'refused by the test trigger'; END IF;
-				  RETURN NEW;
-				END $$""").update();
+		// a real PostgreSQL error for one event only, raised while the batch's upserts
+		// run: a database error is
+		// never the record's fault, whatever its SQLSTATE (here P0001), so it is retried
+		// until the cause is mended
+		this.jdbc
+			.sql("""
+					CREATE OR REPLACE FUNCTION refuse_poisoned_login() RETURNS trigger LANGUAGE plpgsql AS $$
+					BEGIN
+					  IF NEW.last_login_method = 'poisoned-by-test' THEN RAISE EXCEPTION 'refused by the test trigger'; END IF;
+					  RETURN NEW;
+					END $$""")
+			.update();
 		this.jdbc.sql("""
 				CREATE OR REPLACE TRIGGER refuse_poisoned_login BEFORE INSERT OR UPDATE ON user_settings
 				FOR EACH ROW EXECUTE FUNCTION refuse_poisoned_login()""").update();
 		IdentityId identity = new IdentityId(UUID.randomUUID());
-		EventEnvelope before = envelope(new LoggedIn(identity, Instant.parse("2026-03-05T10:00:00Z"), "password",
-				null, "aal1"));
-		EventEnvelope poisoned = envelope(new LoggedIn(identity, Instant.parse("2026-03-05T10:30:00Z"),
-				"poisoned-by-test", null, "aal1"));
-		EventEnvelope after = envelope(new LoggedIn(identity, Instant.parse("2026-03-05T11:00:00Z"), "code", null,
-				"aal1"));
+		EventEnvelope before = envelope(
+				new LoggedIn(identity, Instant.parse("2026-03-05T10:00:00Z"), "password", null, "aal1"));
+		EventEnvelope poisoned = envelope(
+				new LoggedIn(identity, Instant.parse("2026-03-05T10:30:00Z"), "poisoned-by-test", null, "aal1"));
+		EventEnvelope after = envelope(
+				new LoggedIn(identity, Instant.parse("2026-03-05T11:00:00Z"), "code", null, "aal1"));
 		try {
 			publish(before, poisoned, after);
 
@@ -226,7 +237,8 @@ class EventApplicationIntegrationTests extends WorkerIntegrationTestSupport {
 
 	private void sendRaw(IdentityId identity, byte[] value, EventEnvelope headersOf) {
 		try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-				Map.of("bootstrap.servers", this.bootstrapServers), new ByteArraySerializer(), new ByteArraySerializer())) {
+				Map.of("bootstrap.servers", this.bootstrapServers), new ByteArraySerializer(),
+				new ByteArraySerializer())) {
 			ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.IDENTITY_EVENTS.name(),
 					identity.toString().getBytes(StandardCharsets.UTF_8), value);
 			if (headersOf != null) {
@@ -248,8 +260,9 @@ class EventApplicationIntegrationTests extends WorkerIntegrationTestSupport {
 	}
 
 	/**
-	 * Publishes a marker event for the identity and waits until it is applied: records of one key are consumed
-	 * in order, so everything published for the identity before it has been processed too.
+	 * Publishes a marker event for the identity and waits until it is applied: records of
+	 * one key are consumed in order, so everything published for the identity before it
+	 * has been processed too.
 	 */
 	private void awaitConsumed(IdentityId identity) {
 		EventEnvelope marker = envelope(new PasswordChanged(identity, Instant.parse("2000-01-01T00:00:00Z"), null));

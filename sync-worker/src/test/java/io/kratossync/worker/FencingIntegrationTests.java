@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Each field is fenced by the time of the change that set it: events arriving late or out of order never
- * rewind newer state.
+ * Each field is fenced by the time of the change that set it: events arriving late or out
+ * of order never rewind newer state.
  */
 class FencingIntegrationTests extends WorkerIntegrationTestSupport {
 
@@ -52,8 +52,8 @@ class FencingIntegrationTests extends WorkerIntegrationTestSupport {
 	@Test
 	void anOlderProfileUpdateNeverOverwritesANewerOne() {
 		IdentityId identity = new IdentityId(UUID.randomUUID());
-		EventEnvelope newer = envelope(
-				new ProfileUpdated(identity, T3, "profile", new Profile("default", "active", "new@example.com", false)));
+		EventEnvelope newer = envelope(new ProfileUpdated(identity, T3, "profile",
+				new Profile("default", "active", "new@example.com", false)));
 		EventEnvelope older = envelope(
 				new ProfileUpdated(identity, T2, "profile", new Profile("default", "active", "old@example.com", true)));
 
@@ -67,8 +67,8 @@ class FencingIntegrationTests extends WorkerIntegrationTestSupport {
 	@Test
 	void theEarliestRegistrationWinsAndALaterProfileStillApplies() {
 		IdentityId identity = new IdentityId(UUID.randomUUID());
-		EventEnvelope profile = envelope(
-				new ProfileUpdated(identity, T3, "profile", new Profile("default", "active", "later@example.com", null)));
+		EventEnvelope profile = envelope(new ProfileUpdated(identity, T3, "profile",
+				new Profile("default", "active", "later@example.com", null)));
 		EventEnvelope registered = envelope(
 				new Registered(identity, T1, "oidc", new Profile("default", "active", "first@example.com", false)));
 
@@ -100,10 +100,11 @@ class FencingIntegrationTests extends WorkerIntegrationTestSupport {
 		IdentityId identity = new IdentityId(UUID.randomUUID());
 		publishAndAwait(envelope(
 				new Registered(identity, T1, "password", new Profile("default", "active", "old@example.com", true))));
-		// the user changes the e-mail at T2 and verifies the new address at T3; the verification arrives first
+		// the user changes the e-mail at T2 and verifies the new address at T3; the
+		// verification arrives first
 		EventEnvelope verified = envelope(new AddressVerified(identity, T3, "new@example.com", "email"));
-		EventEnvelope changed = envelope(
-				new ProfileUpdated(identity, T2, "profile", new Profile("default", "active", "new@example.com", false)));
+		EventEnvelope changed = envelope(new ProfileUpdated(identity, T2, "profile",
+				new Profile("default", "active", "new@example.com", false)));
 
 		publishAndAwait(verified, changed);
 

@@ -18,8 +18,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * With the broker out of reach, the worker's read API stays ready and answers: readiness reflects what the read
- * port needs (the database), while the {@code consumer} health group says the broker is gone.
+ * With the broker out of reach, the worker's read API stays ready and answers: readiness
+ * reflects what the read port needs (the database), while the {@code consumer} health
+ * group says the broker is gone.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=" + SyncWorkerApplication.CONFIG_NAME, "management.server.port=0",

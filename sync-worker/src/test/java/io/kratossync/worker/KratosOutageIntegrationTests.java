@@ -22,9 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Kratos's admin API refuses connections, then answers 500, then answers too slowly, then recovers: every
- * required revocation still happens, once per identity; the circuit breaker opens and closes again; the
- * database holds one outbox row per event.
+ * Kratos's admin API refuses connections, then answers 500, then answers too slowly, then
+ * recovers: every required revocation still happens, once per identity; the circuit
+ * breaker opens and closes again; the database holds one outbox row per event.
  */
 @TestPropertySource(properties = { "kratos-sync.worker.outbox.breaker-open-for=1s",
 		"kratos-sync.worker.outbox.initial-backoff=100ms", "kratos-sync.worker.outbox.max-backoff=300ms",

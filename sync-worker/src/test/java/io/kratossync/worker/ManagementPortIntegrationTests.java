@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Probes and metrics live on the management port only: the probes open to anyone there, the metrics only to the
- * metrics key; on the read API port neither is served.
+ * Probes and metrics live on the management port only: the probes open to anyone there,
+ * the metrics only to the metrics key; on the read API port neither is served.
  */
 class ManagementPortIntegrationTests extends WorkerIntegrationTestSupport {
 

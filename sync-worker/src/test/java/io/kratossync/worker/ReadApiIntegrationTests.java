@@ -29,8 +29,8 @@ class ReadApiIntegrationTests extends WorkerIntegrationTestSupport {
 		HttpResponse<String> response = get("/api/identities/" + UUID.randomUUID() + "/settings", readKey());
 
 		assertThat(response.statusCode()).isEqualTo(404);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 	}
 
 	@Test
@@ -100,7 +100,8 @@ class ReadApiIntegrationTests extends WorkerIntegrationTestSupport {
 		await().atMost(Duration.ofSeconds(30)).until(() -> inboxRows(required.id()) == 1);
 		String othersToken = kratos.createSession(other);
 
-		// the other user names the first one in every way a request could, and still learns only about itself
+		// the other user names the first one in every way a request could, and still
+		// learns only about itself
 		HttpResponse<String> response = get("/api/me/required-actions?identity_id=" + mustChange,
 				Map.of("X-Session-Token", othersToken, "X-Identity-Id", mustChange.toString()));
 
@@ -116,8 +117,8 @@ class ReadApiIntegrationTests extends WorkerIntegrationTestSupport {
 
 		assertThat(none.statusCode()).isEqualTo(401);
 		assertThat(unknown.statusCode()).isEqualTo(401);
-		assertThat(unknown.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(unknown.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 	}
 
 	@Test

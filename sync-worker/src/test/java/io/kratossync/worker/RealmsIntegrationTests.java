@@ -21,10 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Every route of the read API, tried the way an attacker probes it: with no credential, with another realm's
- * credential (a read key on the end-user route, a user's session on the service route, the metrics key), and with
- * the right one, under every other spelling of its path. Only the right credential on the path as documented is
- * served; every other request is refused with a 4xx and carries none of the stored personal data.
+ * Every route of the read API, tried the way an attacker probes it: with no credential,
+ * with another realm's credential (a read key on the end-user route, a user's session on
+ * the service route, the metrics key), and with the right one, under every other spelling
+ * of its path. Only the right credential on the path as documented is served; every other
+ * request is refused with a 4xx and carries none of the stored personal data.
  */
 class RealmsIntegrationTests extends WorkerIntegrationTestSupport {
 
@@ -35,7 +36,8 @@ class RealmsIntegrationTests extends WorkerIntegrationTestSupport {
 		UUID identity = UUID.randomUUID();
 		EventEnvelope required = envelope(new PasswordChangeRequired(new IdentityId(identity), Instant.now(), MARKER));
 		publish(required);
-		// the requirement revokes the identity's sessions: the sessions below are the ones the user opens afterwards
+		// the requirement revokes the identity's sessions: the sessions below are the
+		// ones the user opens afterwards
 		await().atMost(Duration.ofSeconds(30)).until(() -> "done".equals(actionStatus(required.id())));
 		Map<String, String> routes = Map.of("/api/identities/" + identity + "/settings", "read",
 				"/api/me/required-actions", "end user");
@@ -56,7 +58,8 @@ class RealmsIntegrationTests extends WorkerIntegrationTestSupport {
 				boolean right = credential.getKey().startsWith(route.getValue() + " (")
 						|| credential.getKey().equals(route.getValue());
 				for (PathSpellings.Spelling spelling : PathSpellings.of(route.getKey())) {
-					RawHttp.Response response = RawHttp.send(this.port, "GET", spelling.target(), credential.getValue());
+					RawHttp.Response response = RawHttp.send(this.port, "GET", spelling.target(),
+							credential.getValue());
 					String call = "GET " + spelling.target() + " (" + spelling.name() + ") with " + credential.getKey()
 							+ " credential -> " + response.status();
 					if (right && spelling.sameRequest()) {
@@ -78,7 +81,8 @@ class RealmsIntegrationTests extends WorkerIntegrationTestSupport {
 		}
 		assertThat(failures).isEmpty();
 		assertThat(served).isEqualTo(2 * 2 * 2);
-		// requests whose target is no valid URI are refused by the servlet container itself, before any filter
+		// requests whose target is no valid URI are refused by the servlet container
+		// itself, before any filter
 		assertThat(refusedByTheServer).allSatisfy((spelling) -> assertThat(spelling).endsWith(" 400"));
 		System.out.println("Refused by the servlet container before the application: " + refusedByTheServer);
 	}

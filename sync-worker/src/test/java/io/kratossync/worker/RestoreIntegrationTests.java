@@ -31,8 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The offsets are stored with the state they produced: a database restored from a backup resumes where its
- * state ends, not at Kafka's committed offsets, and applies what it lacks.
+ * The offsets are stored with the state they produced: a database restored from a backup
+ * resumes where its state ends, not at Kafka's committed offsets, and applies what it
+ * lacks.
  */
 @SpringJUnitConfig
 @EmbeddedKafka(partitions = 3)
@@ -62,7 +63,8 @@ class RestoreIntegrationTests {
 			EventProducer.publish(this.broker.getBrokersAsString(), afterBackup);
 			await().atMost(Duration.ofSeconds(60)).until(() -> WorkerTesting.count(jdbc, "processed_events") == 60);
 		}
-		// the database is lost and last night's backup restored; Kafka's committed offsets stand at the end
+		// the database is lost and last night's backup restored; Kafka's committed
+		// offsets stand at the end
 		restore(jdbc);
 		assertThat(WorkerTesting.count(jdbc, "processed_events")).isEqualTo(30);
 

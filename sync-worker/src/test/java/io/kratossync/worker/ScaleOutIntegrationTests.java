@@ -20,9 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A second worker joins the consumer group in the middle of a stream: the partitions are rebalanced and both
- * workers run the outbox, yet no event is lost or applied twice and every identity's sessions are revoked by
- * exactly one call.
+ * A second worker joins the consumer group in the middle of a stream: the partitions are
+ * rebalanced and both workers run the outbox, yet no event is lost or applied twice and
+ * every identity's sessions are revoked by exactly one call.
  */
 class ScaleOutIntegrationTests extends WorkerIntegrationTestSupport {
 
@@ -40,12 +40,14 @@ class ScaleOutIntegrationTests extends WorkerIntegrationTestSupport {
 		await().atMost(Duration.ofSeconds(60)).until(() -> applied(events) >= 50);
 
 		try (ConfigurableApplicationContext second = SyncWorkerApplication.application()
-			.run("--server.port=0", "--management.server.port=0", "--spring.kafka.bootstrap-servers=" + this.bootstrapServers,
-					"--spring.datasource.url=" + DATABASE, "--spring.datasource.username=postgres",
-					"--spring.datasource.password=postgres", "--kratos-sync.worker.kratos.admin-url=" + kratos.url(),
-					"--kratos-sync.worker.kratos.public-url=" + kratos.url(), 
+			.run("--server.port=0", "--management.server.port=0",
+					"--spring.kafka.bootstrap-servers=" + this.bootstrapServers, "--spring.datasource.url=" + DATABASE,
+					"--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
+					"--kratos-sync.worker.kratos.admin-url=" + kratos.url(),
+					"--kratos-sync.worker.kratos.public-url=" + kratos.url(),
 					"--kratos-sync.worker.outbox.poll-interval=100ms")) {
-			// the second worker really takes part: the group gave it partitions, and it applies events
+			// the second worker really takes part: the group gave it partitions, and it
+			// applies events
 			KafkaListenerEndpointRegistry listeners = second.getBean(KafkaListenerEndpointRegistry.class);
 			await().atMost(Duration.ofSeconds(60)).until(() -> {
 				var assigned = listeners.getListenerContainer("identity-events").getAssignedPartitions();
@@ -58,13 +60,16 @@ class ScaleOutIntegrationTests extends WorkerIntegrationTestSupport {
 			assertThat(count(secondMeters, "kratos_sync_events", "applied")).as("events the second worker applied")
 				.isPositive();
 			await().atMost(Duration.ofSeconds(90))
-				.until(() -> this.jdbc.sql("SELECT count(*) FROM kratos_actions WHERE status = 'done' AND event_id IN (:ids)")
+				.until(() -> this.jdbc
+					.sql("SELECT count(*) FROM kratos_actions WHERE status = 'done' AND event_id IN (:ids)")
 					.param("ids", events.stream().map(EventEnvelope::id).toList())
 					.query(Long.class)
 					.single() == 300);
 			// and it runs the outbox too (the two executors share the table)
-			assertThat(secondMeters.find("kratos_sync_kratos_calls").timers().stream().mapToLong((t) -> t.count()).sum())
-				.as("Kratos calls the second worker made").isPositive();
+			assertThat(
+					secondMeters.find("kratos_sync_kratos_calls").timers().stream().mapToLong((t) -> t.count()).sum())
+				.as("Kratos calls the second worker made")
+				.isPositive();
 		}
 		for (UUID identity : identities) {
 			assertThat(kratos.activeSessions(identity)).isZero();

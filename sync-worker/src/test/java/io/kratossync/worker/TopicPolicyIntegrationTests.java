@@ -20,8 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * The services never change a topic's partition count (on a keyed topic that moves identities to other partitions
- * and breaks their order): a topic with another count stops the start, saying why.
+ * The services never change a topic's partition count (on a keyed topic that moves
+ * identities to other partitions and breaks their order): a topic with another count
+ * stops the start, saying why.
  */
 @SpringJUnitConfig
 @EmbeddedKafka
@@ -50,8 +51,11 @@ class TopicPolicyIntegrationTests {
 				+ "keyed topic that moves identities to other partitions and breaks the order of their events. Set "
 				+ "TOPIC_PARTITIONS=2, or move to a new topic with the count you want");
 		try (Admin admin = Admin.create(Map.of("bootstrap.servers", this.broker.getBrokersAsString()))) {
-			assertThat(admin.describeTopics(List.of(Topics.IDENTITY_EVENTS.name())).allTopicNames().get()
-				.get(Topics.IDENTITY_EVENTS.name()).partitions()).hasSize(2);
+			assertThat(admin.describeTopics(List.of(Topics.IDENTITY_EVENTS.name()))
+				.allTopicNames()
+				.get()
+				.get(Topics.IDENTITY_EVENTS.name())
+				.partitions()).hasSize(2);
 		}
 	}
 

@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * Outside the local trial stack, sync-worker refuses to start with an example or short read key, and says which
- * setting is wrong.
+ * Outside the local trial stack, sync-worker refuses to start with an example or short
+ * read key, and says which setting is wrong.
  */
 class UnsafeConfigurationIntegrationTests {
 
@@ -25,9 +25,9 @@ class UnsafeConfigurationIntegrationTests {
 			.close());
 
 		assertThat(failure).isNotNull();
-		assertThat(Causes.root(failure).getMessage()).contains(
-				"READ_API_KEYS / READ_BASIC_CREDENTIALS (value 1) is an example value shipped with kratos-sync",
-				"METRICS_API_KEYS / METRICS_BASIC_CREDENTIALS (value 1) has 7 characters; at least 24 are needed")
+		assertThat(Causes.root(failure).getMessage())
+			.contains("READ_API_KEYS / READ_BASIC_CREDENTIALS (value 1) is an example value shipped with kratos-sync",
+					"METRICS_API_KEYS / METRICS_BASIC_CREDENTIALS (value 1) has 7 characters; at least 24 are needed")
 			.doesNotContain("change-me-read-key");
 	}
 

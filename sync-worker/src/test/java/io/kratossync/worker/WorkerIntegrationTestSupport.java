@@ -25,8 +25,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * sync-worker on a random port with a real in-process Kafka broker (KRaft), a real PostgreSQL (a database of
- * its own) and Kratos played by {@link KratosStub}.
+ * sync-worker on a random port with a real in-process Kafka broker (KRaft), a real
+ * PostgreSQL (a database of its own) and Kratos played by {@link KratosStub}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=" + SyncWorkerApplication.CONFIG_NAME,
@@ -51,7 +51,10 @@ public abstract class WorkerIntegrationTestSupport {
 	@Autowired
 	protected JdbcClient jdbc;
 
-	/** The broker of this context (not the system property, which the last started broker overwrites). */
+	/**
+	 * The broker of this context (not the system property, which the last started broker
+	 * overwrites).
+	 */
 	protected String bootstrapServers;
 
 	@Autowired

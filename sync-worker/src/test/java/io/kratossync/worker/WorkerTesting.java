@@ -17,7 +17,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
- * What the worker's integration tests share: events, counts, and a worker started as a process would be.
+ * What the worker's integration tests share: events, counts, and a worker started as a
+ * process would be.
  */
 final class WorkerTesting {
 
@@ -32,8 +33,8 @@ final class WorkerTesting {
 	static List<EventEnvelope> logins(int count, Instant from) {
 		List<EventEnvelope> events = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
-			events.add(envelope(new LoggedIn(new IdentityId(UUID.randomUUID()), from.plusSeconds(i), "password", null,
-					"aal1")));
+			events.add(envelope(
+					new LoggedIn(new IdentityId(UUID.randomUUID()), from.plusSeconds(i), "password", null, "aal1")));
 		}
 		return events;
 	}
@@ -58,16 +59,20 @@ final class WorkerTesting {
 		return JdbcClient.create(new DriverManagerDataSource(database, "postgres", "postgres"));
 	}
 
-	/** A worker of its own, on the given broker, database and consumer group, as a deployment would run it. */
+	/**
+	 * A worker of its own, on the given broker, database and consumer group, as a
+	 * deployment would run it.
+	 */
 	static ConfigurableApplicationContext worker(String bootstrapServers, String database, String group,
 			KratosStub kratos) {
 		return SyncWorkerApplication.application()
-			.run("--server.port=0", "--management.server.port=0", "--spring.kafka.bootstrap-servers=" + bootstrapServers,
-					"--spring.kafka.consumer.group-id=" + group, "--spring.datasource.url=" + database,
-					"--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
-					"--kratos-sync.worker.kratos.admin-url=" + kratos.url(),
+			.run("--server.port=0", "--management.server.port=0",
+					"--spring.kafka.bootstrap-servers=" + bootstrapServers, "--spring.kafka.consumer.group-id=" + group,
+					"--spring.datasource.url=" + database, "--spring.datasource.username=postgres",
+					"--spring.datasource.password=postgres", "--kratos-sync.worker.kratos.admin-url=" + kratos.url(),
 					"--kratos-sync.worker.kratos.public-url=" + kratos.url(),
-					"--kratos-sync.worker.outbox.poll-interval=100ms", "--kratos-sync.worker.outbox.initial-backoff=100ms");
+					"--kratos-sync.worker.outbox.poll-interval=100ms",
+					"--kratos-sync.worker.outbox.initial-backoff=100ms");
 	}
 
 }

@@ -11,7 +11,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Publishes events to the topic as hook-ingest does (key = identity id, CloudEvents headers, {@code acks=all}).
+ * Publishes events to the topic as hook-ingest does (key = identity id, CloudEvents
+ * headers, {@code acks=all}).
  */
 public final class EventProducer {
 

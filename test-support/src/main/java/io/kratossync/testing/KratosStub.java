@@ -25,18 +25,21 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * Plays Ory Kratos's HTTP APIs on a loopback port, answering as Kratos v25 does (see KRATOS.md):
+ * Plays Ory Kratos's HTTP APIs on a loopback port, answering as Kratos v25 does (see
+ * KRATOS.md):
  * <ul>
- * <li>{@code DELETE /admin/identities/{id}/sessions}: 204 when sessions were deleted, 404 when none were (also on
- * a retry), 400 for a malformed id;</li>
- * <li>{@code GET /admin/identities/{id}}: 200 with the identity and the metadata of its password credential
- * ({@code updated_at}, never its config), 404 for an identity the stub does not know, 400 for a malformed id;</li>
- * <li>{@code GET /sessions/whoami} with cookie {@code ory_kratos_session} or header {@code X-Session-Token}: 200
- * with the session, 401 without a valid session, 403 when the session needs a higher assurance level.</li>
+ * <li>{@code DELETE /admin/identities/{id}/sessions}: 204 when sessions were deleted, 404
+ * when none were (also on a retry), 400 for a malformed id;</li>
+ * <li>{@code GET /admin/identities/{id}}: 200 with the identity and the metadata of its
+ * password credential ({@code updated_at}, never its config), 404 for an identity the
+ * stub does not know, 400 for a malformed id;</li>
+ * <li>{@code GET /sessions/whoami} with cookie {@code ory_kratos_session} or header
+ * {@code X-Session-Token}: 200 with the session, 401 without a valid session, 403 when
+ * the session needs a higher assurance level.</li>
  * </ul>
- * Faults can be queued ({@link #failNext}), and every call is recorded. One path is not Kratos's:
- * {@code POST /stub/identities/{id}/sessions} creates a session and returns its token, so that a person trying
- * the local stack can play a user signing in.
+ * Faults can be queued ({@link #failNext}), and every call is recorded. One path is not
+ * Kratos's: {@code POST /stub/identities/{id}/sessions} creates a session and returns its
+ * token, so that a person trying the local stack can play a user signing in.
  */
 public final class KratosStub implements AutoCloseable {
 
@@ -66,7 +69,10 @@ public final class KratosStub implements AutoCloseable {
 	private record Session(String id, UUID identityId, boolean needsAal2) {
 	}
 
-	/** An identity as far as the stub knows it: when it was created, and when its password was last set. */
+	/**
+	 * An identity as far as the stub knows it: when it was created, and when its password
+	 * was last set.
+	 */
 	private record Identity(Instant createdAt, Instant passwordUpdatedAt) {
 	}
 
@@ -121,12 +127,18 @@ public final class KratosStub implements AutoCloseable {
 		}
 	}
 
-	/** @return the base URL, e.g. {@code http://127.0.0.1:41234}, serving both admin and public paths */
+	/**
+	 * @return the base URL, e.g. {@code http://127.0.0.1:41234}, serving both admin and
+	 * public paths
+	 */
 	public String url() {
 		return "http://127.0.0.1:" + this.port;
 	}
 
-	/** Stops listening: connections are refused, as when Kratos is not running, until {@link #acceptConnections()}. */
+	/**
+	 * Stops listening: connections are refused, as when Kratos is not running, until
+	 * {@link #acceptConnections()}.
+	 */
 	public synchronized void refuseConnections() {
 		this.server.stop(0);
 	}
@@ -146,7 +158,8 @@ public final class KratosStub implements AutoCloseable {
 	}
 
 	/**
-	 * Creates an identity with a password, both an hour old (a no-op for one that exists).
+	 * Creates an identity with a password, both an hour old (a no-op for one that
+	 * exists).
 	 * @param identityId the identity
 	 */
 	public void createIdentity(UUID identityId) {
@@ -158,14 +171,16 @@ public final class KratosStub implements AutoCloseable {
 	 * Creates (or replaces) an identity.
 	 * @param identityId the identity
 	 * @param createdAt when Kratos created it
-	 * @param passwordUpdatedAt when Kratos last wrote its password credential, {@code null} for none
+	 * @param passwordUpdatedAt when Kratos last wrote its password credential,
+	 * {@code null} for none
 	 */
 	public void createIdentity(UUID identityId, Instant createdAt, Instant passwordUpdatedAt) {
 		this.identities.put(identityId, new Identity(createdAt, passwordUpdatedAt));
 	}
 
 	/**
-	 * Records that the identity changed its password at the given Kratos time, as a settings flow would.
+	 * Records that the identity changed its password at the given Kratos time, as a
+	 * settings flow would.
 	 * @param identityId the identity
 	 * @param at Kratos's time of the new password credential
 	 */
@@ -176,14 +191,16 @@ public final class KratosStub implements AutoCloseable {
 	/**
 	 * Creates a session for the identity and returns its token.
 	 * @param identityId the identity
-	 * @return the session token (also valid as the {@code ory_kratos_session} cookie value)
+	 * @return the session token (also valid as the {@code ory_kratos_session} cookie
+	 * value)
 	 */
 	public String createSession(UUID identityId) {
 		return addSession(identityId, false);
 	}
 
 	/**
-	 * Creates a session that Kratos would answer 403 for, as it does when the identity must step up to AAL2.
+	 * Creates a session that Kratos would answer 403 for, as it does when the identity
+	 * must step up to AAL2.
 	 * @param identityId the identity
 	 * @return the session token
 	 */
@@ -208,8 +225,8 @@ public final class KratosStub implements AutoCloseable {
 	}
 
 	/**
-	 * The next {@code count} requests to the admin API are answered with {@code status} after {@code delay}
-	 * instead of being served.
+	 * The next {@code count} requests to the admin API are answered with {@code status}
+	 * after {@code delay} instead of being served.
 	 * @param count how many requests
 	 * @param status the status to answer
 	 * @param delay how long to wait before answering
@@ -219,8 +236,9 @@ public final class KratosStub implements AutoCloseable {
 	}
 
 	/**
-	 * The next {@code count} requests to the admin API are answered with {@code status} and the given headers
-	 * (e.g. {@code Retry-After}) after {@code delay} instead of being served.
+	 * The next {@code count} requests to the admin API are answered with {@code status}
+	 * and the given headers (e.g. {@code Retry-After}) after {@code delay} instead of
+	 * being served.
 	 * @param count how many requests
 	 * @param status the status to answer
 	 * @param delay how long to wait before answering
@@ -233,15 +251,16 @@ public final class KratosStub implements AutoCloseable {
 	}
 
 	/**
-	 * Drops every connection to the admin API without an answer, as a crashed Kratos would, until
-	 * {@link #up()}.
+	 * Drops every connection to the admin API without an answer, as a crashed Kratos
+	 * would, until {@link #up()}.
 	 */
 	public void down() {
 		this.down = true;
 	}
 
 	/**
-	 * Serves every admin request (faults aside) only after a delay, as a Kratos under load does.
+	 * Serves every admin request (faults aside) only after a delay, as a Kratos under
+	 * load does.
 	 * @param delay the delay; zero for none
 	 */
 	public void answerAfter(Duration delay) {
@@ -253,7 +272,9 @@ public final class KratosStub implements AutoCloseable {
 		this.down = false;
 	}
 
-	/** @return every call so far, in order */
+	/**
+	 * @return every call so far, in order
+	 */
 	public List<Call> calls() {
 		return new ArrayList<>(this.calls);
 	}
@@ -327,8 +348,8 @@ public final class KratosStub implements AutoCloseable {
 			Fault fault = this.faults.poll();
 			if (fault != null) {
 				pause(fault.delay());
-				return new Response(fault.status(), (fault.status() >= 400) ? error(fault.status(), "injected fault") : "",
-						true, fault.headers());
+				return new Response(fault.status(),
+						(fault.status() >= 400) ? error(fault.status(), "injected fault") : "", true, fault.headers());
 			}
 			pause(this.answerAfter);
 			Matcher matcher = IDENTITY_SESSIONS.matcher(path);
@@ -346,7 +367,8 @@ public final class KratosStub implements AutoCloseable {
 		}
 		Matcher signIn = STUB_SIGN_IN.matcher(path);
 		if (signIn.matches() && method.equals("POST") && UUID_SHAPE.matcher(signIn.group(1)).matches()) {
-			// not a Kratos API: lets a person trying the local stack "sign in" as an identity
+			// not a Kratos API: lets a person trying the local stack "sign in" as an
+			// identity
 			String token = createSession(UUID.fromString(signIn.group(1)));
 			return new Response(201, "{\"session_token\":\"" + token + "\"}");
 		}
@@ -367,12 +389,16 @@ public final class KratosStub implements AutoCloseable {
 				deleted++;
 			}
 		}
-		// Kratos answers 404 when zero rows were deleted (persistence/sql/persister_session.go)
+		// Kratos answers 404 when zero rows were deleted
+		// (persistence/sql/persister_session.go)
 		return (deleted > 0) ? new Response(204, "")
 				: new Response(404, error(404, "The requested resource could not be found"));
 	}
 
-	/** {@code GET /admin/identities/{id}}: the identity, with credential metadata but never a credential's config. */
+	/**
+	 * {@code GET /admin/identities/{id}}: the identity, with credential metadata but
+	 * never a credential's config.
+	 */
 	private Response identity(String id) {
 		if (!UUID_SHAPE.matcher(id).matches()) {
 			return new Response(400, error(400, "The request was malformed or contained invalid parameters"));
@@ -385,9 +411,10 @@ public final class KratosStub implements AutoCloseable {
 				: ",\"credentials\":{\"password\":{\"type\":\"password\",\"identifiers\":[\"" + id + "@example.com\"],"
 						+ "\"version\":0,\"created_at\":\"" + identity.createdAt() + "\",\"updated_at\":\""
 						+ identity.passwordUpdatedAt() + "\"}}";
-		return new Response(200, "{\"id\":\"" + id + "\",\"schema_id\":\"default\",\"state\":\"active\","
-				+ "\"traits\":{\"email\":\"" + id + "@example.com\"},\"created_at\":\"" + identity.createdAt()
-				+ "\",\"updated_at\":\"" + identity.createdAt() + "\"" + password + "}");
+		return new Response(200,
+				"{\"id\":\"" + id + "\",\"schema_id\":\"default\",\"state\":\"active\"," + "\"traits\":{\"email\":\""
+						+ id + "@example.com\"},\"created_at\":\"" + identity.createdAt() + "\",\"updated_at\":\""
+						+ identity.createdAt() + "\"" + password + "}");
 	}
 
 	private Response whoami(HttpExchange exchange) {
@@ -401,14 +428,16 @@ public final class KratosStub implements AutoCloseable {
 					+ "\"reason\":\"No active session was found in this request.\",\"message\":\"request does not have a valid authentication session\"}}");
 		}
 		if (session.needsAal2()) {
-			return new Response(403, "{\"error\":{\"code\":403,\"status\":\"Forbidden\",\"id\":\"session_aal2_required\","
-					+ "\"reason\":\"An active session was found but it does not fulfil the Authenticator Assurance Level, implying that the session must use a second factor.\","
-					+ "\"message\":\"Session does not fulfill the Authenticator Assurance Level\"},"
-					+ "\"redirect_browser_to\":\"" + url() + "/self-service/login/browser?aal=aal2\"}");
+			return new Response(403,
+					"{\"error\":{\"code\":403,\"status\":\"Forbidden\",\"id\":\"session_aal2_required\","
+							+ "\"reason\":\"An active session was found but it does not fulfil the Authenticator Assurance Level, implying that the session must use a second factor.\","
+							+ "\"message\":\"Session does not fulfill the Authenticator Assurance Level\"},"
+							+ "\"redirect_browser_to\":\"" + url() + "/self-service/login/browser?aal=aal2\"}");
 		}
-		return new Response(200, "{\"id\":\"" + session.id() + "\",\"active\":true,"
-				+ "\"authenticator_assurance_level\":\"aal1\",\"identity\":{\"id\":\"" + session.identityId()
-				+ "\",\"schema_id\":\"default\",\"state\":\"active\",\"traits\":{}}}");
+		return new Response(200,
+				"{\"id\":\"" + session.id() + "\",\"active\":true,"
+						+ "\"authenticator_assurance_level\":\"aal1\",\"identity\":{\"id\":\"" + session.identityId()
+						+ "\",\"schema_id\":\"default\",\"state\":\"active\",\"traits\":{}}}");
 	}
 
 	private static String cookie(String header, String name) {

@@ -18,8 +18,9 @@ import io.kratossync.events.EventEnvelope;
 import io.kratossync.events.LoggedIn;
 
 /**
- * Checks that {@code user_settings} holds each identity's latest login, as the worker must leave it whatever
- * the faults, duplicates and order of delivery: one query for all identities.
+ * Checks that {@code user_settings} holds each identity's latest login, as the worker
+ * must leave it whatever the faults, duplicates and order of delivery: one query for all
+ * identities.
  */
 public final class LastLogins {
 
@@ -43,7 +44,8 @@ public final class LastLogins {
 	}
 
 	/**
-	 * The identities whose row does not hold the expected last login (a missing row included).
+	 * The identities whose row does not hold the expected last login (a missing row
+	 * included).
 	 * @param jdbcUrl the database (user and password {@code postgres})
 	 * @param expected identity id to the expected {@code last_login_at}
 	 * @return the identities that are wrong; empty when all are right
@@ -51,8 +53,8 @@ public final class LastLogins {
 	public static List<UUID> notStored(String jdbcUrl, Map<UUID, Instant> expected) {
 		Map<UUID, Instant> stored = new HashMap<>();
 		try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
-				PreparedStatement query = connection
-					.prepareStatement("SELECT identity_id, last_login_at FROM user_settings WHERE identity_id = ANY (?)");) {
+				PreparedStatement query = connection.prepareStatement(
+						"SELECT identity_id, last_login_at FROM user_settings WHERE identity_id = ANY (?)");) {
 			query.setArray(1, connection.createArrayOf("uuid", expected.keySet().toArray()));
 			try (ResultSet rows = query.executeQuery()) {
 				while (rows.next()) {

@@ -12,7 +12,10 @@ public final class Ports {
 	private Ports() {
 	}
 
-	/** @return a loopback port on which nothing listens (it was free a moment ago): connections are refused */
+	/**
+	 * @return a loopback port on which nothing listens (it was free a moment ago):
+	 * connections are refused
+	 */
 	public static int closed() {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();

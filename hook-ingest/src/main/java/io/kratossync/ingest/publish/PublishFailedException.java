@@ -1,7 +1,8 @@
 package io.kratossync.ingest.publish;
 
 /**
- * Kafka did not acknowledge an event in time. The caller answers 503 so that Kratos retries.
+ * Kafka did not acknowledge an event in time. The caller answers 503 so that Kratos
+ * retries.
  */
 public class PublishFailedException extends RuntimeException {
 

@@ -12,8 +12,9 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * 413 for a request whose declared length is over the cap, once it is authenticated and before its body is read.
- * A body without a declared length is cut at the same cap while it is read (the codecs' limit).
+ * 413 for a request whose declared length is over the cap, once it is authenticated and
+ * before its body is read. A body without a declared length is cut at the same cap while
+ * it is read (the codecs' limit).
  */
 @Component
 @Order(0)

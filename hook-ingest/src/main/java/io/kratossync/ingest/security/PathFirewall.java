@@ -14,10 +14,11 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * The first thing every request meets, before any realm or route is matched: a path that is not in its one
- * canonical spelling ({@link CanonicalPath}: no percent-encoding, matrix parameters, dot or empty segments,
- * backslashes) is refused with 400, so that the security rules and the router can never read one request as two
- * different paths; and actuator paths on an application port are 404, since they are served on the management
+ * The first thing every request meets, before any realm or route is matched: a path that
+ * is not in its one canonical spelling ({@link CanonicalPath}: no percent-encoding,
+ * matrix parameters, dot or empty segments, backslashes) is refused with 400, so that the
+ * security rules and the router can never read one request as two different paths; and
+ * actuator paths on an application port are 404, since they are served on the management
  * port only ({@link RequestGate#refusal}).
  */
 @Component

@@ -15,13 +15,17 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * Writes a refusal as {@code application/problem+json} from a filter, before any handler or body reader ran, and
- * notes the reason for the request metrics ({@link #REASON_ATTRIBUTE}).
+ * Writes a refusal as {@code application/problem+json} from a filter, before any handler
+ * or body reader ran, and notes the reason for the request metrics
+ * ({@link #REASON_ATTRIBUTE}).
  */
 @Component
 public class ProblemResponses {
 
-	/** Exchange attribute naming why the request was refused, for {@code kratos_sync_requests_total}. */
+	/**
+	 * Exchange attribute naming why the request was refused, for
+	 * {@code kratos_sync_requests_total}.
+	 */
 	public static final String REASON_ATTRIBUTE = ProblemResponses.class.getName() + ".reason";
 
 	/** Exchange attribute naming the realm of the request's path. */

@@ -14,8 +14,9 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Counts every request to the webhook port by realm, outcome and reason ({@code kratos_sync_requests_total{kind=
- * "webhook|admin|other", outcome="accepted|rejected|failed", reason}}), from the status it was answered with or
+ * Counts every request to the webhook port by realm, outcome and reason
+ * ({@code kratos_sync_requests_total{kind= "webhook|admin|other",
+ * outcome="accepted|rejected|failed", reason}}), from the status it was answered with or
  * the reason a filter gave; refusals are also logged, summarised ({@link RejectionLog}).
  */
 @Component

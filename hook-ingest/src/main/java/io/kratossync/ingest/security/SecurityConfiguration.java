@@ -38,11 +38,13 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The one filter chain of hook-ingest, deny by default. Each realm is a matcher on the parsed path (the router's
- * own parsing; {@link PathFirewall} has already refused every other spelling) and opens only to its own
- * credentials: the webhook realm to Kratos's key, the admin realm to the admin key, the metrics on the
- * management port to the metrics key. The probes on the management port are open. Every other request is
- * refused. A refusal is {@code 401 application/problem+json}, written before the body is read.
+ * The one filter chain of hook-ingest, deny by default. Each realm is a matcher on the
+ * parsed path (the router's own parsing; {@link PathFirewall} has already refused every
+ * other spelling) and opens only to its own credentials: the webhook realm to Kratos's
+ * key, the admin realm to the admin key, the metrics on the management port to the
+ * metrics key. The probes on the management port are open. Every other request is
+ * refused. A refusal is {@code 401 application/problem+json}, written before the body is
+ * read.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -50,7 +52,10 @@ class SecurityConfiguration {
 
 	private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
 
-	/** The probes (health and its groups: liveness, readiness, ...): open, on the management port only. */
+	/**
+	 * The probes (health and its groups: liveness, readiness, ...): open, on the
+	 * management port only.
+	 */
 	static final String[] PROBES = { "/actuator/health", "/actuator/health/**" };
 
 	@Bean
@@ -58,7 +63,9 @@ class SecurityConfiguration {
 		return new RequestGate(environment, meters);
 	}
 
-	/** @return whether the exchange arrived on the management port */
+	/**
+	 * @return whether the exchange arrived on the management port
+	 */
 	static boolean onManagementPort(ServerWebExchange exchange, RequestGate gate) {
 		InetSocketAddress local = exchange.getRequest().getLocalAddress();
 		return local != null && gate.isManagementPort(local.getPort());
@@ -75,10 +82,8 @@ class SecurityConfiguration {
 				new Realm("webhook", ServerWebExchangeMatchers.pathMatchers("/hooks/kratos/**", "/api/kratos/hooks/**"),
 						properties.webhookAuth()),
 				new Realm("admin", ServerWebExchangeMatchers.pathMatchers("/admin/**"), properties.adminAuth()),
-				new Realm("metrics",
-						new AndServerWebExchangeMatcher(managementPort(gate),
-								ServerWebExchangeMatchers.pathMatchers("/actuator/**")),
-						properties.metricsAuth()));
+				new Realm("metrics", new AndServerWebExchangeMatcher(managementPort(gate),
+						ServerWebExchangeMatchers.pathMatchers("/actuator/**")), properties.metricsAuth()));
 	}
 
 	@Bean
@@ -89,8 +94,8 @@ class SecurityConfiguration {
 		AuthenticationWebFilter authentication = new AuthenticationWebFilter(authenticationManager());
 		authentication.setServerAuthenticationConverter(converter(realms));
 		authentication.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
-		authentication.setAuthenticationFailureHandler((filterExchange, ex) -> unauthenticated(
-				filterExchange.getExchange(), realms, problems));
+		authentication.setAuthenticationFailureHandler(
+				(filterExchange, ex) -> unauthenticated(filterExchange.getExchange(), realms, problems));
 		http.csrf(ServerHttpSecurity.CsrfSpec::disable)
 			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
 			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
@@ -101,11 +106,15 @@ class SecurityConfiguration {
 			.addFilterAt(authentication, SecurityWebFiltersOrder.AUTHENTICATION)
 			.exceptionHandling((exceptions) -> exceptions
 				.authenticationEntryPoint((exchange, ex) -> unauthenticated(exchange, realms, problems))
-				.accessDeniedHandler((exchange, ex) -> problems.write(exchange, Problems.of(HttpStatus.FORBIDDEN,
-						"forbidden", "Forbidden", "This credential does not open this path"), "forbidden")))
+				.accessDeniedHandler((exchange, ex) -> problems.write(exchange,
+						Problems.of(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
+								"This credential does not open this path"),
+						"forbidden")))
 			.authorizeExchange((exchanges) -> {
-				exchanges.matchers(new AndServerWebExchangeMatcher(managementPort(gate),
-						ServerWebExchangeMatchers.pathMatchers(PROBES))).permitAll();
+				exchanges
+					.matchers(new AndServerWebExchangeMatcher(managementPort(gate),
+							ServerWebExchangeMatchers.pathMatchers(PROBES)))
+					.permitAll();
 				for (Realm realm : realms) {
 					exchanges.matchers(realm.paths()).hasAuthority(realm.authority().getAuthority());
 				}
@@ -115,8 +124,9 @@ class SecurityConfiguration {
 	}
 
 	/**
-	 * Reads the credential of the realm the path belongs to, and of no other realm; nothing when the path is in no
-	 * realm or the request carries nothing (the request is then refused as unauthenticated).
+	 * Reads the credential of the realm the path belongs to, and of no other realm;
+	 * nothing when the path is in no realm or the request carries nothing (the request is
+	 * then refused as unauthenticated).
 	 */
 	private static ServerAuthenticationConverter converter(List<Realm> realms) {
 		return (exchange) -> realmOf(exchange, realms).flatMap((realm) -> {
@@ -145,7 +155,9 @@ class SecurityConfiguration {
 
 	static Mono<Realm> realmOf(ServerWebExchange exchange, List<Realm> realms) {
 		return Flux.fromIterable(realms)
-			.concatMap((realm) -> realm.paths().matches(exchange).filter(ServerWebExchangeMatcher.MatchResult::isMatch)
+			.concatMap((realm) -> realm.paths()
+				.matches(exchange)
+				.filter(ServerWebExchangeMatcher.MatchResult::isMatch)
 				.map((match) -> realm))
 			.next();
 	}
@@ -160,8 +172,8 @@ class SecurityConfiguration {
 	}
 
 	/**
-	 * Refuses to start with unsafe credentials (examples, short ones, one shared by two realms) or with the
-	 * actuator on the application port.
+	 * Refuses to start with unsafe credentials (examples, short ones, one shared by two
+	 * realms) or with the actuator on the application port.
 	 */
 	private static void checkConfiguration(IngestProperties properties, List<Realm> realms, int serverPort,
 			int managementPort) {

@@ -18,8 +18,9 @@ import org.springframework.web.server.ServerWebInputException;
 import reactor.core.publisher.Mono;
 
 /**
- * Turns every failure into an {@code application/problem+json} answer: the classes of this service here, the
- * framework's own (415, 405, 400...) through {@link ResponseEntityExceptionHandler}.
+ * Turns every failure into an {@code application/problem+json} answer: the classes of
+ * this service here, the framework's own (415, 405, 400...) through
+ * {@link ResponseEntityExceptionHandler}.
  */
 @RestControllerAdvice
 class ProblemAdvice extends ResponseEntityExceptionHandler {
@@ -54,8 +55,8 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 			ProblemDetail problem = Problems.bodyTooLarge(this.properties.maxBodySize().toBytes());
 			return Mono.just(ResponseEntity.status(problem.getStatus()).body(problem));
 		}
-		ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "malformed-body", "The request body is not valid JSON",
-				"The request body could not be read as JSON");
+		ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "malformed-body",
+				"The request body is not valid JSON", "The request body could not be read as JSON");
 		return Mono.just(ResponseEntity.status(problem.getStatus()).body(problem));
 	}
 

@@ -13,11 +13,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Bounds how far in the future a webhook's times may lie: a time later than its receipt plus
- * {@code FUTURE_TOLERANCE} is replaced by that bound, counted
- * ({@code kratos_sync_future_timestamps_clamped_total}) and logged (at most once a minute). Kratos's times decide
- * every fence; a Kratos host whose clock runs a day fast would otherwise fence out every real change for a day
- * once its clock is corrected.
+ * Bounds how far in the future a webhook's times may lie: a time later than its receipt
+ * plus {@code FUTURE_TOLERANCE} is replaced by that bound, counted
+ * ({@code kratos_sync_future_timestamps_clamped_total}) and logged (at most once a
+ * minute). Kratos's times decide every fence; a Kratos host whose clock runs a day fast
+ * would otherwise fence out every real change for a day once its clock is corrected.
  */
 @Component
 class FutureClamp {
@@ -54,9 +54,11 @@ class FutureClamp {
 		this.clamped.increment(late);
 		if (!this.firstLogged || this.window.closeIfOver() >= 0) {
 			this.firstLogged = true;
-			log.warn("A {} webhook for identity {} carried {} time(s) more than {} after its receipt at {}: is Kratos's "
-					+ "clock fast? Clamped to {}; counted in kratos_sync_future_timestamps_clamped_total, logged at "
-					+ "most once a minute", point.path(), body.identityId(), late, this.tolerance, receivedAt, limit);
+			log.warn(
+					"A {} webhook for identity {} carried {} time(s) more than {} after its receipt at {}: is Kratos's "
+							+ "clock fast? Clamped to {}; counted in kratos_sync_future_timestamps_clamped_total, logged at "
+							+ "most once a minute",
+					point.path(), body.identityId(), late, this.tolerance, receivedAt, limit);
 		}
 		return body.notAfter(limit);
 	}

@@ -15,11 +15,13 @@ import io.kratossync.events.Uuids;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The few fields of a Kratos webhook body that events need. The body is either what the shipped
- * {@code webhook.jsonnet} renders or a raw dump of Kratos's whole {@code ctx} (possibly as {@code {"ctx": ...}});
- * both carry {@code identity}, {@code flow} and {@code session} at the top. Nothing else of the body is kept, so
- * cookies, CSRF tokens, {@code ui} nodes, request headers and all traits but the e-mail are dropped here and can
- * never be published. Zero UUIDs and zero timestamps, which Kratos sends for rows not yet saved, read as absent.
+ * The few fields of a Kratos webhook body that events need. The body is either what the
+ * shipped {@code webhook.jsonnet} renders or a raw dump of Kratos's whole {@code ctx}
+ * (possibly as {@code {"ctx": ...}}); both carry {@code identity}, {@code flow} and
+ * {@code session} at the top. Nothing else of the body is kept, so cookies, CSRF tokens,
+ * {@code ui} nodes, request headers and all traits but the e-mail are dropped here and
+ * can never be published. Zero UUIDs and zero timestamps, which Kratos sends for rows not
+ * yet saved, read as absent.
  *
  * @param identityId {@code identity.id}
  * @param schemaId {@code identity.schema_id}, or {@code null}
@@ -30,8 +32,8 @@ import tools.jackson.databind.JsonNode;
  * @param updatedAt {@code identity.updated_at}, or {@code null}
  * @param flowId {@code flow.id}, or {@code null}
  * @param sessionId {@code session.id}, or {@code null}
- * @param aal {@code session.aal} (template) or {@code session.authenticator_assurance_level} (raw ctx), or
- * {@code null}
+ * @param aal {@code session.aal} (template) or
+ * {@code session.authenticator_assurance_level} (raw ctx), or {@code null}
  * @param authenticatedAt {@code session.authenticated_at}, or {@code null}
  */
 record HookBody(IdentityId identityId, String schemaId, String state, String traitsEmail, List<Address> addresses,
@@ -77,8 +79,8 @@ record HookBody(IdentityId identityId, String schemaId, String state, String tra
 	}
 
 	/**
-	 * What the application keeps of the identity: the primary e-mail is the first verifiable e-mail address,
-	 * else {@code traits.email}.
+	 * What the application keeps of the identity: the primary e-mail is the first
+	 * verifiable e-mail address, else {@code traits.email}.
 	 * @return the profile
 	 */
 	Profile profile() {
@@ -225,7 +227,8 @@ record HookBody(IdentityId identityId, String schemaId, String state, String tra
 		}
 		try {
 			Instant instant = Timestamps.parse(node.asString());
-			// Kratos sends 0001-01-01T00:00:00Z for rows not yet persisted: not a real time
+			// Kratos sends 0001-01-01T00:00:00Z for rows not yet persisted: not a real
+			// time
 			return instant.isBefore(FIRST_REAL_TIME) ? null : instant;
 		}
 		catch (DateTimeParseException ex) {

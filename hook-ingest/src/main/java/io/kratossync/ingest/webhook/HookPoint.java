@@ -18,12 +18,12 @@ import io.kratossync.events.SecondFactorChanged;
 import io.kratossync.events.Uuids;
 
 /**
- * The Kratos after-hook points this service handles and the event each becomes. The URL names the hook point:
- * nothing in Kratos's {@code ctx} says which flow or hook fired.
+ * The Kratos after-hook points this service handles and the event each becomes. The URL
+ * names the hook point: nothing in Kratos's {@code ctx} says which flow or hook fired.
  *
  * @param flow the self-service flow, e.g. {@code settings}
- * @param method the method of the after hook, e.g. {@code password}; {@code null} for recovery and verification,
- * which have one after list
+ * @param method the method of the after hook, e.g. {@code password}; {@code null} for
+ * recovery and verification, which have one after list
  */
 record HookPoint(String flow, String method) {
 
@@ -49,15 +49,16 @@ record HookPoint(String flow, String method) {
 		}
 		map.put(new HookPoint("settings", "password"), (point, body, now) -> new PasswordChanged(body.identityId(),
 				orElse(body.updatedAt(), now), body.flowId()));
-		// settings/oidc links or unlinks a social account; the identity's traits may change with it, so it is a
+		// settings/oidc links or unlinks a social account; the identity's traits may
+		// change with it, so it is a
 		// profile update carrying the fresh profile
 		for (String method : Set.of("profile", "oidc")) {
 			map.put(new HookPoint("settings", method), (point, body, now) -> new ProfileUpdated(body.identityId(),
 					orElse(body.updatedAt(), now), point.method(), body.profile()));
 		}
 		for (String method : Set.of("totp", "webauthn", "passkey", "lookup_secret")) {
-			map.put(new HookPoint("settings", method), (point, body, now) -> new SecondFactorChanged(
-					body.identityId(), orElse(body.updatedAt(), now), point.method()));
+			map.put(new HookPoint("settings", method), (point, body, now) -> new SecondFactorChanged(body.identityId(),
+					orElse(body.updatedAt(), now), point.method()));
 		}
 		map.put(new HookPoint("recovery", null),
 				(point, body, now) -> new Recovered(body.identityId(), now, body.flowId()));
@@ -77,9 +78,10 @@ record HookPoint(String flow, String method) {
 	}
 
 	/**
-	 * The event this hook point's call stands for. Its time is the time of the change as Kratos saved it (the
-	 * identity's {@code created_at} or {@code updated_at}, the session's {@code authenticated_at}, the address's
-	 * {@code verified_at}) or, when Kratos did not pass a real one, the time of receipt.
+	 * The event this hook point's call stands for. Its time is the time of the change as
+	 * Kratos saved it (the identity's {@code created_at} or {@code updated_at}, the
+	 * session's {@code authenticated_at}, the address's {@code verified_at}) or, when
+	 * Kratos did not pass a real one, the time of receipt.
 	 * @param body the parsed body
 	 * @param receivedAt the time of receipt
 	 * @return the event
@@ -89,9 +91,9 @@ record HookPoint(String flow, String method) {
 	}
 
 	/**
-	 * The id of the event when Kratos did not send {@code Ory-Webhook-Trigger-ID}: a name-based UUID over this
-	 * hook point, the flow, the identity and its {@code updated_at}, so a retry of the same call is the same
-	 * event.
+	 * The id of the event when Kratos did not send {@code Ory-Webhook-Trigger-ID}: a
+	 * name-based UUID over this hook point, the flow, the identity and its
+	 * {@code updated_at}, so a retry of the same call is the same event.
 	 * @param body the parsed body
 	 * @return the id, or empty when the body has too little to tell calls apart
 	 */
@@ -103,7 +105,9 @@ record HookPoint(String flow, String method) {
 				String.valueOf(body.updatedAt())));
 	}
 
-	/** @return {@code flow/method} or {@code flow}, as in the URL */
+	/**
+	 * @return {@code flow/method} or {@code flow}, as in the URL
+	 */
 	String path() {
 		return (this.method != null) ? this.flow + "/" + this.method : this.flow;
 	}

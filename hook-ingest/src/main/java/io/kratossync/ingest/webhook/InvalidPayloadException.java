@@ -1,7 +1,8 @@
 package io.kratossync.ingest.webhook;
 
 /**
- * A request body that is JSON but not what the endpoint needs; answered 422 naming the field.
+ * A request body that is JSON but not what the endpoint needs; answered 422 naming the
+ * field.
  */
 public class InvalidPayloadException extends RuntimeException {
 
@@ -14,7 +15,9 @@ public class InvalidPayloadException extends RuntimeException {
 		this.field = field;
 	}
 
-	/** @return the JSON path of the offending field, e.g. {@code identity.id} */
+	/**
+	 * @return the JSON path of the offending field, e.g. {@code identity.id}
+	 */
 	public String field() {
 		return this.field;
 	}

@@ -14,10 +14,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The event id of a webhook: Kratos's {@code Ory-Webhook-Trigger-ID} (one per hook execution, the same on its
- * retries), else a name-based id derived from the body. A trigger id that is not a UUID is not Kratos's: it is
- * counted ({@code kratos_sync_malformed_trigger_ids_total}), logged at most once a minute (a cut, printable form),
- * and the derived id is used instead.
+ * The event id of a webhook: Kratos's {@code Ory-Webhook-Trigger-ID} (one per hook
+ * execution, the same on its retries), else a name-based id derived from the body. A
+ * trigger id that is not a UUID is not Kratos's: it is counted
+ * ({@code kratos_sync_malformed_trigger_ids_total}), logged at most once a minute (a cut,
+ * printable form), and the derived id is used instead.
  */
 @Component
 class TriggerIds {
@@ -45,10 +46,11 @@ class TriggerIds {
 				this.malformed.increment();
 				if (!this.firstLogged || this.window.closeIfOver() >= 0) {
 					this.firstLogged = true;
-					log.warn("A {} webhook for identity {} carried an Ory-Webhook-Trigger-ID that is not a UUID ({}): "
-							+ "using the id derived from the body instead; counted in "
-							+ "kratos_sync_malformed_trigger_ids_total, logged at most once a minute", point.path(),
-							body.identityId(), RejectionLog.printable(triggerId, 40));
+					log.warn(
+							"A {} webhook for identity {} carried an Ory-Webhook-Trigger-ID that is not a UUID ({}): "
+									+ "using the id derived from the body instead; counted in "
+									+ "kratos_sync_malformed_trigger_ids_total, logged at most once a minute",
+							point.path(), body.identityId(), RejectionLog.printable(triggerId, 40));
 				}
 			}
 		}

@@ -28,8 +28,8 @@ import org.springframework.web.server.ServerWebInputException;
 import reactor.core.publisher.Mono;
 
 /**
- * Kratos after-hooks: one URL per hook point. Authenticate (done by the web filter), map, publish, answer 202
- * once Kafka acknowledged.
+ * Kratos after-hooks: one URL per hook point. Authenticate (done by the web filter), map,
+ * publish, answer 202 once Kafka acknowledged.
  */
 @RestController
 class WebhookController {
@@ -59,16 +59,18 @@ class WebhookController {
 	}
 
 	@PostMapping(path = "/hooks/kratos/{flow}", consumes = MediaType.APPLICATION_JSON_VALUE)
-	Mono<ResponseEntity<Accepted>> hook(@PathVariable String flow,
-			@RequestHeader HttpHeaders headers, @RequestBody byte[] body) {
+	Mono<ResponseEntity<Accepted>> hook(@PathVariable String flow, @RequestHeader HttpHeaders headers,
+			@RequestBody byte[] body) {
 		HookPoint point = HookPoint.of(flow, null).orElseThrow(() -> new UnknownHookPointException(flow, null));
 		return handle(point, headers, body);
 	}
 
-	/** The path that STING-style Kratos configurations already call; the same as {@code settings/password}. */
+	/**
+	 * The path that STING-style Kratos configurations already call; the same as
+	 * {@code settings/password}.
+	 */
 	@PostMapping(path = "/api/kratos/hooks/password-changed", consumes = MediaType.APPLICATION_JSON_VALUE)
-	Mono<ResponseEntity<Accepted>> passwordChanged(
-			@RequestHeader HttpHeaders headers, @RequestBody byte[] body) {
+	Mono<ResponseEntity<Accepted>> passwordChanged(@RequestHeader HttpHeaders headers, @RequestBody byte[] body) {
 		return handle(HookPoint.of("settings", "password").orElseThrow(), headers, body);
 	}
 
@@ -88,7 +90,10 @@ class WebhookController {
 		return this.publisher.publish(envelope, headers).map(WebhookController::accepted);
 	}
 
-	/** The parts of the body that events need (see {@link WebhookJson}); 400 when it is not JSON. */
+	/**
+	 * The parts of the body that events need (see {@link WebhookJson}); 400 when it is
+	 * not JSON.
+	 */
 	private static JsonNode tree(byte[] json) {
 		try {
 			return WebhookJson.read(json);

@@ -14,18 +14,24 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Reads a webhook body into a tree that holds only what {@link HookBody} reads: under the root (or under
- * {@code ctx}), the few fields of {@code identity}, {@code flow} and {@code session}. Everything else (ui nodes,
- * credentials, request headers, cookies, traits but the e-mail) is checked for syntax and skipped without being
- * built. {@code HookBody.parse} of this tree is what it would be of the whole tree (a test compares the two),
- * and building only this cut the ingest's CPU per raw Kratos context by about a sixth (README "Performance").
+ * Reads a webhook body into a tree that holds only what {@link HookBody} reads: under the
+ * root (or under {@code ctx}), the few fields of {@code identity}, {@code flow} and
+ * {@code session}. Everything else (ui nodes, credentials, request headers, cookies,
+ * traits but the e-mail) is checked for syntax and skipped without being built.
+ * {@code HookBody.parse} of this tree is what it would be of the whole tree (a test
+ * compares the two), and building only this cut the ingest's CPU per raw Kratos context
+ * by about a sixth (README "Performance").
  * <p>
- * A kept field with an unexpected type is kept whole, so that {@code HookBody} reports it; a key given twice
- * keeps its last value, as a whole tree does. Malformed JSON, or anything after the root value, throws.
+ * A kept field with an unexpected type is kept whole, so that {@code HookBody} reports
+ * it; a key given twice keeps its last value, as a whole tree does. Malformed JSON, or
+ * anything after the root value, throws.
  */
 final class WebhookJson {
 
-	/** Reads the kept values inside the body; the end of the body is checked once, by {@link #read(byte[])}. */
+	/**
+	 * Reads the kept values inside the body; the end of the body is checked once, by
+	 * {@link #read(byte[])}.
+	 */
 	private static final JsonMapper MAPPER = JsonMapper.builder()
 		.disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
 		.build();
@@ -33,8 +39,9 @@ final class WebhookJson {
 	private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
 	/**
-	 * What is kept of a value: of an object, the kept names and what is kept of each; of an array, what is kept
-	 * of each element; {@link #WHOLE}, all of it (so is a value whose type is not the expected one).
+	 * What is kept of a value: of an object, the kept names and what is kept of each; of
+	 * an array, what is kept of each element; {@link #WHOLE}, all of it (so is a value
+	 * whose type is not the expected one).
 	 */
 	private record Shape(Map<String, Shape> fields, Shape elements) {
 
@@ -54,13 +61,13 @@ final class WebhookJson {
 	private static final Shape ADDRESS = Shape
 		.object(Map.of("value", WHOLE, "via", WHOLE, "verified", WHOLE, "verified_at", WHOLE));
 
-	private static final Shape IDENTITY = Shape.object(Map.of("id", WHOLE, "schema_id", WHOLE, "state", WHOLE,
-			"traits", Shape.object(Map.of("email", WHOLE)), "verifiable_addresses", Shape.arrayOf(ADDRESS),
-			"created_at", WHOLE, "updated_at", WHOLE));
+	private static final Shape IDENTITY = Shape
+		.object(Map.of("id", WHOLE, "schema_id", WHOLE, "state", WHOLE, "traits", Shape.object(Map.of("email", WHOLE)),
+				"verifiable_addresses", Shape.arrayOf(ADDRESS), "created_at", WHOLE, "updated_at", WHOLE));
 
-	private static final Shape CONTEXT = Shape.object(Map.of("identity", IDENTITY, "flow",
-			Shape.object(Map.of("id", WHOLE)), "session", Shape.object(Map.of("id", WHOLE, "aal", WHOLE,
-					"authenticator_assurance_level", WHOLE, "authenticated_at", WHOLE))));
+	private static final Shape CONTEXT = Shape
+		.object(Map.of("identity", IDENTITY, "flow", Shape.object(Map.of("id", WHOLE)), "session", Shape.object(
+				Map.of("id", WHOLE, "aal", WHOLE, "authenticator_assurance_level", WHOLE, "authenticated_at", WHOLE))));
 
 	/** The root: the context itself, or the context under {@code ctx}. */
 	private static final Shape ROOT = root();

@@ -11,7 +11,8 @@ class HookPointTests {
 
 	@Test
 	void derivesThePinnedEventIdForAWebhookWithoutTriggerId() {
-		// the id a retry without Ory-Webhook-Trigger-ID gets must never change between versions: a change would
+		// the id a retry without Ory-Webhook-Trigger-ID gets must never change between
+		// versions: a change would
 		// turn every redelivery of an older webhook into a new event
 		HookBody body = HookBody.parse(WebhookJson.read(Fixtures.text("kratos/settings-after-password.json")
 			.getBytes(java.nio.charset.StandardCharsets.UTF_8)));

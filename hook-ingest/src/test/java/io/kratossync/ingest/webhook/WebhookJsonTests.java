@@ -44,7 +44,8 @@ class WebhookJsonTests {
 			byte[] body = RandomBodies.body(random, random.nextBoolean() ? template : wrapped);
 			String whole;
 			try {
-				// an empty body is a missing node to a whole-tree read, and no body at all to the endpoint
+				// an empty body is a missing node to a whole-tree read, and no body at
+				// all to the endpoint
 				whole = (new String(body, StandardCharsets.UTF_8).isBlank()) ? null : outcome(JSON.readTree(body));
 			}
 			catch (JacksonException ex) {

@@ -53,10 +53,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
- * Benchmarks of every stage, each printed beside the limit of this machine measured in the same run: the ingest
- * against a trivial endpoint that answers without Kafka, and against the synchronous handler a team would
- * otherwise write (update the row in the request); publishing against the Kafka producer alone; the worker
- * against plain JDBC batch upserts. Loopback only, bounded in count and time.
+ * Benchmarks of every stage, each printed beside the limit of this machine measured in
+ * the same run: the ingest against a trivial endpoint that answers without Kafka, and
+ * against the synchronous handler a team would otherwise write (update the row in the
+ * request); publishing against the Kafka producer alone; the worker against plain JDBC
+ * batch upserts. Loopback only, bounded in count and time.
  */
 public final class Bench {
 
@@ -78,8 +79,9 @@ public final class Bench {
 	private final int requests = Integer.parseInt(Machine.env("BENCH_REQUESTS", "20000"));
 
 	/**
-	 * Requests sent to each endpoint before it is measured: services run for days, so the figures that matter
-	 * are those after the JIT compiler has settled (with fewer, it was still taking a fifth of the ingest's CPU).
+	 * Requests sent to each endpoint before it is measured: services run for days, so the
+	 * figures that matter are those after the JIT compiler has settled (with fewer, it
+	 * was still taking a fifth of the ingest's CPU).
 	 */
 	private final int warmUp = Integer.parseInt(Machine.env("BENCH_WARMUP", "20000"));
 
@@ -90,14 +92,16 @@ public final class Bench {
 
 	private final int events = Integer.parseInt(Machine.env("BENCH_EVENTS", "200000"));
 
-	private final Duration latencyPhase = Duration.ofSeconds(Long.parseLong(Machine.env("BENCH_LATENCY_SECONDS", "20")));
+	private final Duration latencyPhase = Duration
+		.ofSeconds(Long.parseLong(Machine.env("BENCH_LATENCY_SECONDS", "20")));
 
 	private final String body = Fixtures.text("kratos/login-after.ctx.json");
 
 	/**
-	 * The load generator's client: at most 64 kept-alive connections, as a Kratos fleet reuses its own; requests
-	 * beyond them wait in the client, and that wait counts in their latency. With a connection per waiting request
-	 * (512 allowed), a hiccup of the ingest opened hundreds of connections at once and the p99.9 went to seconds.
+	 * The load generator's client: at most 64 kept-alive connections, as a Kratos fleet
+	 * reuses its own; requests beyond them wait in the client, and that wait counts in
+	 * their latency. With a connection per waiting request (512 allowed), a hiccup of the
+	 * ingest opened hundreds of connections at once and the p99.9 went to seconds.
 	 */
 	private final HttpClient load = HttpClient
 		.create(ConnectionProvider.builder("bench").maxConnections(64).pendingAcquireMaxCount(-1).build());
@@ -126,10 +130,11 @@ public final class Bench {
 			kafka.start();
 			String appDb = database(postgres, "kratos_sync");
 			int workerPort = Machine.freePort();
-			Map<String, String> workerEnv = serviceEnv("sync-worker", Map.of("SYNC_WORKER_PORT",
-					Integer.toString(workerPort), "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "DATABASE_URL",
-					appDb, "DATABASE_USER", "postgres", "DATABASE_PASSWORD", "postgres", "KRATOS_ADMIN_URL", kratos.url(),
-					"KRATOS_PUBLIC_URL", kratos.url()));
+			Map<String, String> workerEnv = serviceEnv("sync-worker",
+					Map.of("SYNC_WORKER_PORT", Integer.toString(workerPort), "KAFKA_BOOTSTRAP_SERVERS",
+							kafka.bootstrapServers(), "DATABASE_URL", appDb, "DATABASE_USER", "postgres",
+							"DATABASE_PASSWORD", "postgres", "KRATOS_ADMIN_URL", kratos.url(), "KRATOS_PUBLIC_URL",
+							kratos.url()));
 			Path repo = Path.of("").toAbsolutePath();
 			if (this.stages.contains("ingest")) {
 				ingestStage(repo, kafka.bootstrapServers(), workerEnv, workerPort, appDb, database(postgres, "sting"));
@@ -138,15 +143,17 @@ public final class Bench {
 				workerStage(kafka.bootstrapServers(), appDb, workerEnv, repo, database(postgres, "jdbc_baseline"));
 			}
 			if (this.stages.contains("inbox")) {
-				this.results.putAll(InboxGrowth.measure(database(postgres, "inbox_growth"), List.of(0, 1_000_000, 3_000_000)));
+				this.results
+					.putAll(InboxGrowth.measure(database(postgres, "inbox_growth"), List.of(0, 1_000_000, 3_000_000)));
 			}
 			report(home);
 		}
 	}
 
 	/**
-	 * A service's environment; with {@code BENCH_PROFILE} set to a directory, the service also records a Java
-	 * Flight Recording there (profile settings, written when it stops).
+	 * A service's environment; with {@code BENCH_PROFILE} set to a directory, the service
+	 * also records a Java Flight Recording there (profile settings, written when it
+	 * stops).
 	 */
 	private static Map<String, String> serviceEnv(String name, Map<String, String> env) {
 		String profile = Machine.env("BENCH_PROFILE", "");
@@ -163,11 +170,13 @@ public final class Bench {
 		return JdbcClient.create(new DriverManagerDataSource(url, "postgres", "postgres"));
 	}
 
-	// ---- ingest: throughput and latency, beside a trivial endpoint and the synchronous STING-style handler
+	// ---- ingest: throughput and latency, beside a trivial endpoint and the synchronous
+	// STING-style handler
 
 	/**
-	 * Throughput is measured with the ingest alone on the machine (in production the worker runs elsewhere, and
-	 * here it would take the same two cores); latency and end to end with the worker applying the events.
+	 * Throughput is measured with the ingest alone on the machine (in production the
+	 * worker runs elsewhere, and here it would take the same two cores); latency and end
+	 * to end with the worker applying the events.
 	 */
 	private void ingestStage(Path repo, String bootstrap, Map<String, String> workerEnv, int workerPort, String appDb,
 			String stingDb) throws Exception {
@@ -177,7 +186,9 @@ public final class Bench {
 			.host("127.0.0.1")
 			.port(0)
 			.route((routes) -> routes.post("/noop",
-					(request, response) -> request.receive().aggregate().then(response.status(200).sendString(Mono.just("{}")).then())))
+					(request, response) -> request.receive()
+						.aggregate()
+						.then(response.status(200).sendString(Mono.just("{}")).then())))
 			.bindNow();
 		String nettyUrl = "http://127.0.0.1:" + netty.port() + "/noop";
 		String noopUrl = "http://127.0.0.1:" + trivialPort + "/noop";
@@ -185,26 +196,28 @@ public final class Bench {
 		String stingUrl = "http://127.0.0.1:" + sting.getAddress().getPort() + "/hooks/kratos/login/password";
 		String ingestUrl = "http://127.0.0.1:" + ingestPort + "/hooks/kratos/login/password";
 		try (ServiceProcess ingest = ServiceProcess.start("hook-ingest", ServiceProcess.jar(repo, "hook-ingest"),
-				serviceEnv("hook-ingest", Map.of("HOOK_INGEST_PORT", Integer.toString(ingestPort),
-						"KAFKA_BOOTSTRAP_SERVERS", bootstrap, "WEBHOOK_API_KEYS", KEY, "ADMIN_API_KEYS",
-						"bench-admin-key-0123456789abcdef", "METRICS_API_KEYS", METRICS_KEY)),
+				serviceEnv("hook-ingest",
+						Map.of("HOOK_INGEST_PORT", Integer.toString(ingestPort), "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
+								"WEBHOOK_API_KEYS", KEY, "ADMIN_API_KEYS", "bench-admin-key-0123456789abcdef",
+								"METRICS_API_KEYS", METRICS_KEY)),
 				INGEST_HEAP, log("hook-ingest"));
-				ServiceProcess trivial = ServiceProcess.start("trivial-webflux", ServiceProcess.jar(repo, "infra/local"),
-						Map.of("TRIVIAL_PORT", Integer.toString(trivialPort)), INGEST_HEAP, log("trivial-webflux"),
-						"trivial-webflux")) {
+				ServiceProcess trivial = ServiceProcess.start("trivial-webflux",
+						ServiceProcess.jar(repo, "infra/local"), Map.of("TRIVIAL_PORT", Integer.toString(trivialPort)),
+						INGEST_HEAP, log("trivial-webflux"), "trivial-webflux")) {
 			ingest.awaitReady(Duration.ofSeconds(120));
 			awaitAnswering(noopUrl, Duration.ofSeconds(120));
 			warmUp(ingestUrl);
 			warmUp(noopUrl);
 			warmUp(nettyUrl);
 			warmUp(stingUrl);
-			log.info("Measuring throughput: {} rounds of {} requests per endpoint, concurrency {}", this.rounds, this.requests,
-					this.concurrency);
+			log.info("Measuring throughput: {} rounds of {} requests per endpoint, concurrency {}", this.rounds,
+					this.requests, this.concurrency);
 			List<Round> ingestRounds = new ArrayList<>();
 			List<Round> trivialRounds = new ArrayList<>();
 			List<Round> nettyRounds = new ArrayList<>();
 			List<Round> stingRounds = new ArrayList<>();
-			// the endpoints take turns, so that a slow moment of the machine does not fall on one of them alone
+			// the endpoints take turns, so that a slow moment of the machine does not
+			// fall on one of them alone
 			for (int round = 0; round < this.rounds; round++) {
 				ingestRounds.add(measure(ingestUrl, ingest.pid()));
 				trivialRounds.add(measure(noopUrl, trivial.pid()));
@@ -236,7 +249,8 @@ public final class Bench {
 				return;
 			}
 
-			// the latency of the ingest alone, at half the maximum it reached alone: the worker is stopped, as it was
+			// the latency of the ingest alone, at half the maximum it reached alone: the
+			// worker is stopped, as it was
 			// for the maximum (on this machine it would take its cores from the ingest)
 			double offered = ingestRate / 2;
 			log.info("Measuring latency at {} req/s for {}, worker stopped", Math.round(offered), this.latencyPhase);
@@ -260,7 +274,8 @@ public final class Bench {
 				long accepted = this.warmUp + (long) this.rounds * this.requests + ingestLatency.getTotalCount();
 				log.info("Waiting for the worker to apply the {} webhooks so far", accepted);
 				awaitProcessed(jdbc(appDb), accepted, Duration.ofMinutes(3));
-				// end to end under a steady load that both services can carry side by side on this machine
+				// end to end under a steady load that both services can carry side by
+				// side on this machine
 				double steady = ingestRate / 4;
 				log.info("Measuring end to end at {} req/s for {}, the worker applying the events", Math.round(steady),
 						this.latencyPhase);
@@ -273,7 +288,8 @@ public final class Bench {
 				this.results.put("  ingest latency meanwhile, p50 / p99 / p99.9 (ms)", percentiles(steadyLatency));
 				this.results.put("cores used during it: hook-ingest / sync-worker / bench JVM / rest", steadyCores);
 				this.results.put("hook-ingest peak RSS (MB), -Xmx" + INGEST_HEAP, peakRssMb(ingest.pid()));
-				this.results.put("sync-worker peak RSS (MB) under ingest load, -Xmx" + WORKER_HEAP, peakRssMb(worker.pid()));
+				this.results.put("sync-worker peak RSS (MB) under ingest load, -Xmx" + WORKER_HEAP,
+						peakRssMb(worker.pid()));
 			}
 		}
 		finally {
@@ -317,11 +333,15 @@ public final class Bench {
 		return jdbc.sql("SELECT count(*) FROM processed_events").query(Long.class).single();
 	}
 
-	/** Every identity's row holds its latest login, whatever the order and duplication of the events. */
+	/**
+	 * Every identity's row holds its latest login, whatever the order and duplication of
+	 * the events.
+	 */
 	private static String checkLatest(String url, Map<UUID, Instant> latest) {
 		int wrong = LastLogins.notStored(url, latest).size();
 		if (wrong > 0) {
-			throw new IllegalStateException(wrong + " of " + latest.size() + " identities do not hold their latest login");
+			throw new IllegalStateException(
+					wrong + " of " + latest.size() + " identities do not hold their latest login");
 		}
 		return latest.size() + " of " + latest.size();
 	}
@@ -366,6 +386,7 @@ public final class Bench {
 
 	/**
 	 * One round of the throughput of an endpoint.
+	 *
 	 * @param rate requests answered per second
 	 * @param serviceCores cores the endpoint's process used
 	 * @param cores cores of the endpoint's process, of this JVM and of the rest
@@ -379,7 +400,10 @@ public final class Bench {
 		return new Round(rate, cpu.serviceCores(), cpu.sinceStart());
 	}
 
-	/** The fastest round: the JIT compilers still work during the first ones (the rounds are printed). */
+	/**
+	 * The fastest round: the JIT compilers still work during the first ones (the rounds
+	 * are printed).
+	 */
 	private static Round best(List<Round> rounds) {
 		return rounds.stream().max(java.util.Comparator.comparingDouble(Round::rate)).orElseThrow();
 	}
@@ -390,7 +414,10 @@ public final class Bench {
 		return rates.toString();
 	}
 
-	/** Closed loop: {@code concurrency} requests in flight until {@code count} are answered 2xx. */
+	/**
+	 * Closed loop: {@code concurrency} requests in flight until {@code count} are
+	 * answered 2xx.
+	 */
 	private void run(String url, int count) throws Exception {
 		Semaphore inFlight = new Semaphore(this.concurrency);
 		AtomicInteger failures = new AtomicInteger();
@@ -413,14 +440,20 @@ public final class Bench {
 		}
 	}
 
-	/** A figure measured over failed requests would flatter the endpoint: the phase fails instead. */
+	/**
+	 * A figure measured over failed requests would flatter the endpoint: the phase fails
+	 * instead.
+	 */
 	private static void requireNoFailures(String url, AtomicInteger failures) {
 		if (failures.get() > 0) {
 			throw new IllegalStateException(failures.get() + " requests to " + url + " failed");
 		}
 	}
 
-	/** Open loop at a fixed rate; latency is measured from the intended send time (no coordinated omission). */
+	/**
+	 * Open loop at a fixed rate; latency is measured from the intended send time (no
+	 * coordinated omission).
+	 */
 	private Histogram latency(String url, double rate, List<long[]> acks) throws Exception {
 		Histogram histogram = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(30), 3);
 		long interval = (long) (1e9 / rate);
@@ -485,30 +518,28 @@ public final class Bench {
 	}
 
 	/**
-	 * Sends a webhook of the identity and completes with the status once the answer is read. Reactor Netty's
-	 * client over a pool of kept-alive connections: it costs less CPU per request than the JDK's HttpClient,
-	 * and leaves more of the two cores to what it measures.
+	 * Sends a webhook of the identity and completes with the status once the answer is
+	 * read. Reactor Netty's client over a pool of kept-alive connections: it costs less
+	 * CPU per request than the JDK's HttpClient, and leaves more of the two cores to what
+	 * it measures.
 	 */
 	private CompletableFuture<Integer> send(String url, UUID identity) {
 		byte[] body = this.body.replace("3a5293f1-f4d6-49f4-b34f-6da62c360604", identity.toString())
 			.getBytes(StandardCharsets.UTF_8);
 		String triggerId = UUID.randomUUID().toString();
-		return this.load.request(HttpMethod.POST)
-			.uri(url)
-			.send((request, out) -> {
-				request.header("Content-Type", "application/json")
-					.header("X-Webhook-Key", KEY)
-					.header("Ory-Webhook-Trigger-ID", triggerId)
-					.header("Content-Length", Integer.toString(body.length));
-				return out.sendByteArray(Mono.just(body));
-			})
-			.responseSingle((response, content) -> content.then(Mono.just(response.status().code())))
-			.toFuture();
+		return this.load.request(HttpMethod.POST).uri(url).send((request, out) -> {
+			request.header("Content-Type", "application/json")
+				.header("X-Webhook-Key", KEY)
+				.header("Ory-Webhook-Trigger-ID", triggerId)
+				.header("Content-Length", Integer.toString(body.length));
+			return out.sendByteArray(Mono.just(body));
+		}).responseSingle((response, content) -> content.then(Mono.just(response.status().code()))).toFuture();
 	}
 
 	/**
-	 * The handler the STING design describes: a synchronous endpoint that parses the webhook and updates the
-	 * application row in the request, one pooled connection per worker thread.
+	 * The handler the STING design describes: a synchronous endpoint that parses the
+	 * webhook and updates the application row in the request, one pooled connection per
+	 * worker thread.
 	 */
 	private HttpServer stingHandler(String url) throws IOException {
 		try (Connection connection = java.sql.DriverManager.getConnection(url, "postgres", "postgres");
@@ -554,8 +585,9 @@ public final class Bench {
 
 	private void producerBaseline(String bootstrap, double ingest) throws Exception {
 		createTopic(bootstrap, new org.apache.kafka.clients.admin.NewTopic("bench.producer-baseline", 6, (short) 1));
-		Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG,
-				"all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 2);
+		Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+				ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+				ProducerConfig.LINGER_MS_CONFIG, 2);
 		try (KafkaProducer<String, EventEnvelope> producer = new KafkaProducer<>(props,
 				Topics.IDENTITY_EVENTS.keySerde().serializer(), Topics.IDENTITY_EVENTS.valueSerde().serializer())) {
 			Semaphore inFlight = new Semaphore(this.concurrency);
@@ -573,7 +605,8 @@ public final class Bench {
 			}
 			producer.flush();
 			double rate = this.requests / ((System.nanoTime() - start) / 1e9);
-			this.results.put("Kafka producer alone, acks=all, idempotent, " + this.concurrency + " in flight (broker limit)",
+			this.results.put(
+					"Kafka producer alone, acks=all, idempotent, " + this.concurrency + " in flight (broker limit)",
 					round(rate));
 			this.results.put("ingest / broker limit", ratio(ingest, rate));
 		}
@@ -594,8 +627,8 @@ public final class Bench {
 		long before = processed(jdbc);
 		int distinct = 0;
 		Map<UUID, Instant> latest = new java.util.HashMap<>();
-		Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG,
-				"all", ProducerConfig.LINGER_MS_CONFIG, 20);
+		Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+				ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 20);
 		try (KafkaProducer<String, EventEnvelope> producer = new KafkaProducer<>(props,
 				Topics.IDENTITY_EVENTS.keySerde().serializer(), Topics.IDENTITY_EVENTS.valueSerde().serializer())) {
 			EventEnvelope previous = null;
@@ -609,15 +642,18 @@ public final class Bench {
 				previous = event;
 			}
 		}
-		log.info("Pre-filled the topic with {} events ({} distinct) over {} identities", this.events, distinct, identities);
+		log.info("Pre-filled the topic with {} events ({} distinct) over {} identities", this.events, distinct,
+				identities);
 		long expected = before + distinct;
 		long start = System.nanoTime();
-		// one consumer per partition pair: the six partitions over three threads, for two cores
+		// one consumer per partition pair: the six partitions over three threads, for two
+		// cores
 		Map<String, String> drainEnv = new LinkedHashMap<>(workerEnv);
 		drainEnv.put("WORKER_CONCURRENCY", "3");
 		try (ServiceProcess worker = ServiceProcess.start("sync-worker", ServiceProcess.jar(repo, "sync-worker"),
 				drainEnv, WORKER_HEAP, log("sync-worker-drain"))) {
-			// the drain is timed from the first event applied, so that the JVM's start-up does not count
+			// the drain is timed from the first event applied, so that the JVM's start-up
+			// does not count
 			long first;
 			long firstCount;
 			while ((firstCount = processed(jdbc)) == before) {
@@ -653,8 +689,9 @@ public final class Bench {
 	private double jdbcBaseline(String url, int rows, UUID[] ids) throws Exception {
 		try (Connection connection = java.sql.DriverManager.getConnection(url, "postgres", "postgres")) {
 			try (Statement statement = connection.createStatement()) {
-				statement.execute("CREATE TABLE user_settings (identity_id uuid PRIMARY KEY, last_login_at timestamptz, "
-						+ "last_login_method text, last_login_aal text, updated_at timestamptz NOT NULL DEFAULT now())");
+				statement
+					.execute("CREATE TABLE user_settings (identity_id uuid PRIMARY KEY, last_login_at timestamptz, "
+							+ "last_login_method text, last_login_aal text, updated_at timestamptz NOT NULL DEFAULT now())");
 			}
 			connection.setAutoCommit(false);
 			long start = System.nanoTime();
@@ -665,7 +702,8 @@ public final class Bench {
 							+ "WHERE s.last_login_at IS NULL OR s.last_login_at < EXCLUDED.last_login_at")) {
 				for (int i = 0; i < rows; i++) {
 					upsert.setObject(1, ids[i % ids.length]);
-					upsert.setObject(2, OffsetDateTime.ofInstant(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i), ZoneOffset.UTC));
+					upsert.setObject(2, OffsetDateTime.ofInstant(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i),
+							ZoneOffset.UTC));
 					upsert.setString(3, "password");
 					upsert.setString(4, "aal1");
 					upsert.addBatch();
@@ -697,8 +735,9 @@ public final class Bench {
 	}
 
 	/**
-	 * Cores used by a service, by this JVM (load generator and broker) and by everything else, between its
-	 * creation and {@link #sinceStart}, from {@code /proc} (Linux; "n/a" elsewhere).
+	 * Cores used by a service, by this JVM (load generator and broker) and by everything
+	 * else, between its creation and {@link #sinceStart}, from {@code /proc} (Linux;
+	 * "n/a" elsewhere).
 	 */
 	private static final class CpuShares {
 
@@ -711,7 +750,9 @@ public final class Bench {
 			this.start = sample();
 		}
 
-		/** Ticks of each service, of this JVM, of the whole machine (busy), then the time. */
+		/**
+		 * Ticks of each service, of this JVM, of the whole machine (busy), then the time.
+		 */
 		private long[] sample() {
 			long[] sample = new long[this.pids.length + 3];
 			for (int i = 0; i < this.pids.length; i++) {
@@ -723,13 +764,18 @@ public final class Bench {
 			return sample;
 		}
 
-		/** Cores used by the first service since the start, or -1 where /proc cannot tell. */
+		/**
+		 * Cores used by the first service since the start, or -1 where /proc cannot tell.
+		 */
 		double serviceCores() {
 			long[] end = sample();
 			return (end[0] < 0) ? -1 : cores(end, 0);
 		}
 
-		/** Cores used by the processes, by this JVM and by the rest of the machine since the start. */
+		/**
+		 * Cores used by the processes, by this JVM and by the rest of the machine since
+		 * the start.
+		 */
 		String sinceStart() {
 			long[] end = sample();
 			int n = this.pids.length;
@@ -747,7 +793,9 @@ public final class Bench {
 					+ Runtime.getRuntime().availableProcessors();
 		}
 
-		/** Cores the ticks at {@code index} amount to, between the start and {@code end}. */
+		/**
+		 * Cores the ticks at {@code index} amount to, between the start and {@code end}.
+		 */
 		private double cores(long[] end, int index) {
 			int time = this.pids.length + 2;
 			return (end[index] - this.start[index]) / 100.0 / ((end[time] - this.start[time]) / 1e9);
@@ -792,10 +840,13 @@ public final class Bench {
 		String metrics = this.load.headers((h) -> h.set("Authorization", "Bearer " + METRICS_KEY))
 			.get()
 			.uri(metricsUrl)
-			.responseContent().aggregate().asString().block(Duration.ofSeconds(10));
+			.responseContent()
+			.aggregate()
+			.asString()
+			.block(Duration.ofSeconds(10));
 		Map<Double, Long> buckets = new java.util.TreeMap<>();
-		java.util.regex.Matcher bucket = java.util.regex.Pattern
-			.compile("(?m)^kratos_sync_publish_seconds_bucket\\{[^}]*outcome=\"acknowledged\"[^}]*le=\"([^\"]+)\"[^}]*} ([0-9.E+]+)")
+		java.util.regex.Matcher bucket = java.util.regex.Pattern.compile(
+				"(?m)^kratos_sync_publish_seconds_bucket\\{[^}]*outcome=\"acknowledged\"[^}]*le=\"([^\"]+)\"[^}]*} ([0-9.E+]+)")
 			.matcher(metrics);
 		while (bucket.find()) {
 			double le = bucket.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bucket.group(1));
@@ -804,9 +855,13 @@ public final class Bench {
 		return buckets;
 	}
 
-	/** p50 / p99 / p99.9 of the events counted between two scrapes, as the upper bounds of their buckets. */
+	/**
+	 * p50 / p99 / p99.9 of the events counted between two scrapes, as the upper bounds of
+	 * their buckets.
+	 */
 	private static String quantiles(Map<Double, Long> before, Map<Double, Long> after) {
-		long total = after.getOrDefault(Double.POSITIVE_INFINITY, 0L) - before.getOrDefault(Double.POSITIVE_INFINITY, 0L);
+		long total = after.getOrDefault(Double.POSITIVE_INFINITY, 0L)
+				- before.getOrDefault(Double.POSITIVE_INFINITY, 0L);
 		if (total <= 0) {
 			return "n/a";
 		}

@@ -15,10 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bench stage that shows what a large inbox costs: the worker's own inbox statement (one {@code INSERT ...
- * SELECT FROM unnest(...) ON CONFLICT DO NOTHING RETURNING} per poll of 500 events) timed against an inbox of 0,
- * 1 and 3 million processed events, with the table and its indexes as the worker's migrations make them. The
- * inbox is pruned by age ({@code INBOX_RETENTION}); this says how large it may grow before that matters.
+ * The bench stage that shows what a large inbox costs: the worker's own inbox statement
+ * (one {@code INSERT ...
+ * SELECT FROM unnest(...) ON CONFLICT DO NOTHING RETURNING} per poll of 500 events) timed
+ * against an inbox of 0, 1 and 3 million processed events, with the table and its indexes
+ * as the worker's migrations make them. The inbox is pruned by age
+ * ({@code INBOX_RETENTION}); this says how large it may grow before that matters.
  */
 final class InboxGrowth {
 
@@ -56,7 +58,8 @@ final class InboxGrowth {
 				}
 				double seconds = (System.nanoTime() - start) / 1e9;
 				rows += MEASURED;
-				results.put(String.format("inbox inserts/s with %,d processed events stored (polls of %d)", size, BATCH),
+				results.put(
+						String.format("inbox inserts/s with %,d processed events stored (polls of %d)", size, BATCH),
 						Math.round(MEASURED / seconds));
 			}
 		}
@@ -78,10 +81,11 @@ final class InboxGrowth {
 			partitions[i] = i % 6;
 			offsets[i] = offset + i;
 		}
-		try (PreparedStatement insert = connection.prepareStatement("""
-				INSERT INTO processed_events (event_id, event_type, identity_id, source_topic, partition_no, record_offset)
-				SELECT * FROM unnest(?::uuid[], ?::text[], ?::uuid[], ?::text[], ?::integer[], ?::bigint[])
-				ON CONFLICT (event_id) DO NOTHING RETURNING event_id""")) {
+		try (PreparedStatement insert = connection.prepareStatement(
+				"""
+						INSERT INTO processed_events (event_id, event_type, identity_id, source_topic, partition_no, record_offset)
+						SELECT * FROM unnest(?::uuid[], ?::text[], ?::uuid[], ?::text[], ?::integer[], ?::bigint[])
+						ON CONFLICT (event_id) DO NOTHING RETURNING event_id""")) {
 			insert.setArray(1, array(connection, "text", ids));
 			insert.setArray(2, array(connection, "text", types));
 			insert.setArray(3, array(connection, "text", identities));

@@ -14,8 +14,9 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 
 /**
- * A real single-node Kafka broker (KRaft, broker and controller in one) in this JVM, on fixed loopback ports, with
- * its log directory kept on disk: it can be stopped and started again with its data, as a broker restart.
+ * A real single-node Kafka broker (KRaft, broker and controller in one) in this JVM, on
+ * fixed loopback ports, with its log directory kept on disk: it can be stopped and
+ * started again with its data, as a broker restart.
  */
 public final class KafkaBroker implements AutoCloseable {
 
@@ -53,7 +54,9 @@ public final class KafkaBroker implements AutoCloseable {
 		this.config.put("auto.create.topics.enable", "false");
 	}
 
-	/** @return {@code 127.0.0.1:port} */
+	/**
+	 * @return {@code 127.0.0.1:port}
+	 */
 	public String bootstrapServers() {
 		return "127.0.0.1:" + this.port;
 	}
@@ -82,7 +85,10 @@ public final class KafkaBroker implements AutoCloseable {
 		this.server.startup();
 	}
 
-	/** Stops the broker (a controlled shutdown); {@link #start()} brings it back with its data. */
+	/**
+	 * Stops the broker (a controlled shutdown); {@link #start()} brings it back with its
+	 * data.
+	 */
 	public synchronized void stop() {
 		if (this.server != null) {
 			this.server.shutdown();

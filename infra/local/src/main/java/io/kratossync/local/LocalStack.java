@@ -18,14 +18,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the whole of kratos-sync on this machine: a real Kafka broker (KRaft, in this JVM), a real PostgreSQL
- * (embedded binaries, data kept in {@code .local/} between runs), and hook-ingest and sync-worker as child
- * processes, exactly as they run in production. Ctrl-C stops everything.
+ * Runs the whole of kratos-sync on this machine: a real Kafka broker (KRaft, in this
+ * JVM), a real PostgreSQL (embedded binaries, data kept in {@code .local/} between runs),
+ * and hook-ingest and sync-worker as child processes, exactly as they run in production.
+ * Ctrl-C stops everything.
  *
  * <p>
  * Settings come from environment variables (see README): ports, keys, Kratos URLs; with
- * {@code KRATOS_STUB=true} a stand-in for Kratos's HTTP APIs runs too, so the whole loop can be tried without a
- * Kratos.
+ * {@code KRATOS_STUB=true} a stand-in for Kratos's HTTP APIs runs too, so the whole loop
+ * can be tried without a Kratos.
  */
 public final class LocalStack {
 
@@ -91,7 +92,8 @@ public final class LocalStack {
 			kratosPublic = this.kratosStub.url();
 		}
 
-		// a trial stack: its printed example keys are tolerated here, and refused by the services anywhere else
+		// a trial stack: its printed example keys are tolerated here, and refused by the
+		// services anywhere else
 		Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "TOPIC_PARTITIONS",
 				setting("TOPIC_PARTITIONS", "6"), "METRICS_API_KEYS", metricsKey, "ALLOW_EXAMPLE_CREDENTIALS", "true");
 		startService("hook-ingest", ingestPort, common,
@@ -115,8 +117,10 @@ public final class LocalStack {
 		out.printf("                                               admin key header X-Admin-Key: %s%n", mask(adminKey));
 		out.printf("  sync-worker           http://127.0.0.1:%d   read key header X-Read-Key: %s%n", workerPort,
 				mask(readKey));
-		out.printf("  management (probes, metrics)  http://127.0.0.1:%d (ingest), http://127.0.0.1:%d (worker)   "
-				+ "metrics: Authorization: Bearer %s%n", ingestManagementPort, workerManagementPort, mask(metricsKey));
+		out.printf(
+				"  management (probes, metrics)  http://127.0.0.1:%d (ingest), http://127.0.0.1:%d (worker)   "
+						+ "metrics: Authorization: Bearer %s%n",
+				ingestManagementPort, workerManagementPort, mask(metricsKey));
 		out.printf("  Kratos admin / public %s / %s%s%n", kratosAdmin, kratosPublic,
 				(this.kratosStub != null) ? "   (stub: POST /stub/identities/{id}/sessions signs a user in)" : "");
 		out.println();
@@ -157,7 +161,10 @@ public final class LocalStack {
 		log.info("Started {} (pid {}) from {}, port {}", name, service.pid(), jar, port);
 	}
 
-	/** Stops whatever was started, each part even when another fails (also after a failed start). */
+	/**
+	 * Stops whatever was started, each part even when another fails (also after a failed
+	 * start).
+	 */
 	private void stop() {
 		this.services.values().forEach((service) -> quietly("a service", service::stop));
 		if (this.kratosStub != null) {
@@ -197,7 +204,8 @@ public final class LocalStack {
 	}
 
 	private static String mask(String keys) {
-		// the local keys are printed so that the README's curl commands can be followed; real keys are not
+		// the local keys are printed so that the README's curl commands can be followed;
+		// real keys are not
 		return keys.startsWith("local-") ? keys : "(from the environment)";
 	}
 

@@ -4,15 +4,17 @@ import java.io.IOException;
 import java.net.ServerSocket;
 
 /**
- * Small helpers of the local runs (stack, soak, benchmarks): free loopback ports, settings from the
- * environment, waiting.
+ * Small helpers of the local runs (stack, soak, benchmarks): free loopback ports,
+ * settings from the environment, waiting.
  */
 final class Machine {
 
 	private Machine() {
 	}
 
-	/** @return a loopback port that was free a moment ago */
+	/**
+	 * @return a loopback port that was free a moment ago
+	 */
 	static int freePort() throws IOException {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();

@@ -20,8 +20,9 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * One kratos-sync service (hook-ingest or sync-worker) running from its jar in a process of its own, exactly as
- * in production: its memory is its own, and it can be stopped gracefully or killed.
+ * One kratos-sync service (hook-ingest or sync-worker) running from its jar in a process
+ * of its own, exactly as in production: its memory is its own, and it can be stopped
+ * gracefully or killed.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -38,9 +39,10 @@ public final class ServiceProcess implements AutoCloseable {
 	}
 
 	/**
-	 * The JVM options of a service on top of the common ones, then those of {@code SERVICE_JVM_OPTIONS}. The
-	 * worker runs with the C1 compiler alone: it waits on the database, and C2's compilations took about half
-	 * of its CPU while it drained a backlog, for code it did not need (README "Performance").
+	 * The JVM options of a service on top of the common ones, then those of
+	 * {@code SERVICE_JVM_OPTIONS}. The worker runs with the C1 compiler alone: it waits
+	 * on the database, and C2's compilations took about half of its CPU while it drained
+	 * a backlog, for code it did not need (README "Performance").
 	 */
 	static List<String> jvmOptions(String name) {
 		List<String> options = new ArrayList<>();
@@ -58,7 +60,8 @@ public final class ServiceProcess implements AutoCloseable {
 	 * Starts a service.
 	 * @param name the service name, e.g. {@code sync-worker}
 	 * @param jar its executable jar
-	 * @param env its environment (added to this process's); without {@code MANAGEMENT_PORT}, a free port is chosen
+	 * @param env its environment (added to this process's); without
+	 * {@code MANAGEMENT_PORT}, a free port is chosen
 	 * @param heap the maximum heap, e.g. {@code 256m}
 	 * @param lines where each line of its output goes
 	 * @param args its arguments
@@ -67,13 +70,15 @@ public final class ServiceProcess implements AutoCloseable {
 	 */
 	public static ServiceProcess start(String name, Path jar, Map<String, String> env, String heap,
 			Consumer<String> lines, String... args) throws IOException {
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx" + heap, "-XX:+UseSerialGC", "-Xss512k"));
+		List<String> command = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
+						"-XX:+UseSerialGC", "-Xss512k"));
 		command.addAll(jvmOptions(name));
 		command.addAll(List.of("-jar", jar.toString()));
 		command.addAll(List.of(args));
 		ProcessBuilder builder = new ProcessBuilder(command);
-		// glibc gives each thread that allocates its own malloc arena; two keep the native memory of a service
+		// glibc gives each thread that allocates its own malloc arena; two keep the
+		// native memory of a service
 		// with a few dozen threads from growing by tens of MB (README "Performance")
 		builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
 		// the local runs have one broker: one replica of each partition
@@ -124,7 +129,9 @@ public final class ServiceProcess implements AutoCloseable {
 		}
 	}
 
-	/** @return the port of its probes and metrics */
+	/**
+	 * @return the port of its probes and metrics
+	 */
 	public int managementPort() {
 		return this.managementPort;
 	}
@@ -171,23 +178,32 @@ public final class ServiceProcess implements AutoCloseable {
 		}
 	}
 
-	/** @return the process id */
+	/**
+	 * @return the process id
+	 */
 	public long pid() {
 		return this.process.pid();
 	}
 
-	/** @return whether it runs */
+	/**
+	 * @return whether it runs
+	 */
 	public boolean isAlive() {
 		return this.process.isAlive();
 	}
 
-	/** Kills the process at once (SIGKILL): no shutdown hook, no commit, nothing flushed. */
+	/**
+	 * Kills the process at once (SIGKILL): no shutdown hook, no commit, nothing flushed.
+	 */
 	public void kill() {
 		this.process.destroyForcibly();
 		waitFor(Duration.ofSeconds(30));
 	}
 
-	/** Stops the service gracefully (SIGTERM), killing it if it has not stopped within 30 s. */
+	/**
+	 * Stops the service gracefully (SIGTERM), killing it if it has not stopped within 30
+	 * s.
+	 */
 	public void stop() {
 		this.process.destroy();
 		if (!waitFor(Duration.ofSeconds(30))) {

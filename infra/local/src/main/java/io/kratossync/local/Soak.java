@@ -42,10 +42,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
- * A bounded soak run on this machine only (loopback): many webhooks, duplicates of the same trigger id mixed in,
- * and faults along the way (the worker killed with SIGKILL and restarted, the broker restarted, Kratos failing),
- * then an account of what was acknowledged, applied, suppressed, lost or doubled. Senders behave as Kratos does:
- * up to three attempts per webhook with the same trigger id, waiting 1 s and 2 s.
+ * A bounded soak run on this machine only (loopback): many webhooks, duplicates of the
+ * same trigger id mixed in, and faults along the way (the worker killed with SIGKILL and
+ * restarted, the broker restarted, Kratos failing), then an account of what was
+ * acknowledged, applied, suppressed, lost or doubled. Senders behave as Kratos does: up
+ * to three attempts per webhook with the same trigger id, waiting 1 s and 2 s.
  */
 public final class Soak {
 
@@ -73,10 +74,16 @@ public final class Soak {
 
 	private final Set<UUID> requirements = ConcurrentHashMap.newKeySet();
 
-	/** The model of what was acknowledged: each login identity's latest acknowledged login. */
+	/**
+	 * The model of what was acknowledged: each login identity's latest acknowledged
+	 * login.
+	 */
 	private final Map<UUID, Instant> expectedLogins = new ConcurrentHashMap<>();
 
-	/** The model of what was acknowledged: the identities an administrator required a password change of. */
+	/**
+	 * The model of what was acknowledged: the identities an administrator required a
+	 * password change of.
+	 */
 	private final Set<UUID> requiredIdentities = ConcurrentHashMap.newKeySet();
 
 	private final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
@@ -113,7 +120,8 @@ public final class Soak {
 	 * A webhook or admin request as sent (again, for a duplicate).
 	 *
 	 * @param identity the identity it is about
-	 * @param loginAt the time of the login it reports, {@code null} for a password-change requirement
+	 * @param loginAt the time of the login it reports, {@code null} for a password-change
+	 * requirement
 	 */
 	private record Sent(String path, String key, String triggerId, String body, UUID identity, Instant loginAt) {
 	}
@@ -131,7 +139,9 @@ public final class Soak {
 		Instant started = Instant.now();
 		log.info("Soak: {} webhooks, {} senders, {}% duplicates, {}% password-change requirements; work dir {}",
 				this.webhooks, this.concurrency, this.duplicatePercent, this.requirementPercent, this.home);
-		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(this.home.resolve("postgres")).start()) {
+		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+			.setDataDirectory(this.home.resolve("postgres"))
+			.start()) {
 			try (Connection connection = postgres.getPostgresDatabase().getConnection();
 					Statement statement = connection.createStatement()) {
 				statement.execute("CREATE DATABASE kratos_sync");
@@ -149,7 +159,8 @@ public final class Soak {
 			this.workerEnv = Map.of("SYNC_WORKER_PORT", Integer.toString(this.workerPort), "KAFKA_BOOTSTRAP_SERVERS",
 					this.kafka.bootstrapServers(), "DATABASE_URL", jdbcUrl, "DATABASE_USER", "postgres",
 					"DATABASE_PASSWORD", "postgres", "KRATOS_ADMIN_URL", this.kratos.url(), "KRATOS_PUBLIC_URL",
-					this.kratos.url(), "WORKER_CONCURRENCY", "3", "OUTBOX_MAX_BACKOFF", "5s", "KRATOS_BREAKER_OPEN_FOR", "5s");
+					this.kratos.url(), "WORKER_CONCURRENCY", "3", "OUTBOX_MAX_BACKOFF", "5s", "KRATOS_BREAKER_OPEN_FOR",
+					"5s");
 			this.ingest = startService("hook-ingest", this.ingestPort, this.ingestEnv);
 			this.worker = startService("sync-worker", this.workerPort, this.workerEnv);
 			try {
@@ -266,7 +277,8 @@ public final class Soak {
 		UUID eventId = deliver(sent);
 		if (eventId == null) {
 			(requirement || (duplicate != null && duplicate.loginAt() == null) ? this.adminRefusedForGood
-					: this.refusedForGood).incrementAndGet();
+					: this.refusedForGood)
+				.incrementAndGet();
 			return;
 		}
 		if (!this.acknowledged.add(eventId)) {
@@ -290,14 +302,18 @@ public final class Soak {
 		}
 	}
 
-	/** Delivers as Kratos does: up to three attempts, waits of 1 s and 2 s, the same trigger id each time. */
+	/**
+	 * Delivers as Kratos does: up to three attempts, waits of 1 s and 2 s, the same
+	 * trigger id each time.
+	 */
 	private UUID deliver(Sent sent) {
 		boolean admin = sent.path().startsWith("/admin/");
 		for (int attempt = 0; attempt < 3; attempt++) {
 			if (attempt > 0) {
 				Machine.pause(Duration.ofSeconds(attempt).toMillis());
 			}
-			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.ingestPort + sent.path()))
+			HttpRequest.Builder request = HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + this.ingestPort + sent.path()))
 				.timeout(Duration.ofSeconds(30))
 				.header("Content-Type", "application/json")
 				.header(admin ? "X-Admin-Key" : "X-Webhook-Key", sent.key())
@@ -334,13 +350,15 @@ public final class Soak {
 		long last = -1;
 		while (System.nanoTime() < deadline) {
 			long applied = jdbc.sql("SELECT count(*) FROM processed_events").query(Long.class).single();
-			long pending = jdbc.sql("SELECT count(*) FROM kratos_actions WHERE status = 'pending'").query(Long.class).single();
+			long pending = jdbc.sql("SELECT count(*) FROM kratos_actions WHERE status = 'pending'")
+				.query(Long.class)
+				.single();
 			if (applied >= this.acknowledged.size() && pending == 0) {
 				return;
 			}
 			if (applied != last) {
-				log.info("Applied {} of {} acknowledged events, {} revocations pending", applied, this.acknowledged.size(),
-						pending);
+				log.info("Applied {} of {} acknowledged events, {} revocations pending", applied,
+						this.acknowledged.size(), pending);
 				last = applied;
 			}
 			Machine.pause(Duration.ofSeconds(2).toMillis());
@@ -359,12 +377,17 @@ public final class Soak {
 		}
 		long inboxRows = jdbc.sql("SELECT count(*) FROM processed_events").query(Long.class).single();
 		long records = TopicProbe.endOffsetSum(this.kafka.bootstrapServers(), Topics.IDENTITY_EVENTS.name());
-		long revocationsDone = jdbc.sql("SELECT count(*) FROM kratos_actions WHERE status = 'done'").query(Long.class).single();
-		long revocationsFailed = jdbc.sql("SELECT count(*) FROM kratos_actions WHERE status = 'failed'").query(Long.class).single();
+		long revocationsDone = jdbc.sql("SELECT count(*) FROM kratos_actions WHERE status = 'done'")
+			.query(Long.class)
+			.single();
+		long revocationsFailed = jdbc.sql("SELECT count(*) FROM kratos_actions WHERE status = 'failed'")
+			.query(Long.class)
+			.single();
 		// the rows against the model of what was acknowledged
 		long loginRowsOff = LastLogins.notStored(this.jdbcUrl, this.expectedLogins).size();
 		long requirementRowsOff = requirementsNotStored(jdbc);
-		// the side effects against the model: one effective DELETE per required identity, none for anyone else
+		// the side effects against the model: one effective DELETE per required identity,
+		// none for anyone else
 		List<KratosStub.Call> calls = this.kratos.calls();
 		long deleteCalls = calls.stream().filter((c) -> c.method().equals("DELETE")).count();
 		Map<UUID, Long> effective = new HashMap<>();
@@ -387,16 +410,17 @@ public final class Soak {
 		summary.put("events applied", applied);
 		summary.put("duplicates suppressed (records - events applied)", records - inboxRows);
 		summary.put("LOST (acknowledged, not applied)", acked.size() - applied);
-		summary.put("ROWS NOT AS THE MODEL OF ACKNOWLEDGED EVENTS SAYS", loginRowsOff + requirementRowsOff
-				+ " (of " + this.expectedLogins.size() + " login and " + this.requiredIdentities.size()
-				+ " requirement identities)");
+		summary.put("ROWS NOT AS THE MODEL OF ACKNOWLEDGED EVENTS SAYS",
+				loginRowsOff + requirementRowsOff + " (of " + this.expectedLogins.size() + " login and "
+						+ this.requiredIdentities.size() + " requirement identities)");
 		summary.put("Kratos revocations required (identities)", this.requiredIdentities.size());
 		summary.put("Kratos revocations done / failed", revocationsDone + " / " + revocationsFailed);
 		summary.put("Kratos DELETE calls made (incl. failed attempts)", deleteCalls);
 		summary.put("identities whose sessions were deleted", effective.size());
 		summary.put("REVOCATIONS MISSING / DOUBLED / UNEXPECTED", missing + " / " + doubled + " / " + unexpected);
 		summary.put("load time / total time", load.toSeconds() + " s / " + total.toSeconds() + " s");
-		summary.put("webhooks per second (load)", String.format("%.0f", this.webhooks / Math.max(1.0, load.toMillis() / 1000.0)));
+		summary.put("webhooks per second (load)",
+				String.format("%.0f", this.webhooks / Math.max(1.0, load.toMillis() / 1000.0)));
 
 		PrintStream out = System.out;
 		out.println();
@@ -422,7 +446,8 @@ public final class Soak {
 		List<UUID> required = List.copyOf(this.requiredIdentities);
 		long stored = 0;
 		for (int i = 0; i < required.size(); i += 5000) {
-			stored += jdbc.sql("SELECT count(*) FROM user_settings WHERE force_password_change AND identity_id IN (:ids)")
+			stored += jdbc
+				.sql("SELECT count(*) FROM user_settings WHERE force_password_change AND identity_id IN (:ids)")
 				.param("ids", required.subList(i, Math.min(required.size(), i + 5000)))
 				.query(Long.class)
 				.single();
@@ -434,8 +459,8 @@ public final class Soak {
 		Path logFile = this.home.resolve(name + ".log");
 		PrintWriter writer = new PrintWriter(Files.newBufferedWriter(logFile, java.nio.file.StandardOpenOption.CREATE,
 				java.nio.file.StandardOpenOption.APPEND), true);
-		ServiceProcess service = ServiceProcess.start(name, ServiceProcess.jar(Path.of("").toAbsolutePath(), name),
-				env, "256m", writer::println);
+		ServiceProcess service = ServiceProcess.start(name, ServiceProcess.jar(Path.of("").toAbsolutePath(), name), env,
+				"256m", writer::println);
 		service.awaitReady(Duration.ofSeconds(120));
 		log.info("{} ready (pid {}), log in {}", name, service.pid(), logFile);
 		return service;

@@ -15,9 +15,10 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The HTTP limit of the benchmarks: a Spring WebFlux application that reads the body and answers 200 without
- * Kafka, run in a process of its own with the same heap and collector as the ingest, so that the ratio of the
- * two is what the ingest's own work (parsing, checking, publishing) costs.
+ * The HTTP limit of the benchmarks: a Spring WebFlux application that reads the body and
+ * answers 200 without Kafka, run in a process of its own with the same heap and collector
+ * as the ingest, so that the ratio of the two is what the ingest's own work (parsing,
+ * checking, publishing) costs.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -36,8 +37,8 @@ public class TrivialWebFlux {
 	public static void main(String[] args) {
 		SpringApplication application = new SpringApplication(TrivialWebFlux.class);
 		application.setWebApplicationType(WebApplicationType.REACTIVE);
-		application.setDefaultProperties(Map.of("server.port", Machine.env("TRIVIAL_PORT", "8090"),
-				"server.address", "127.0.0.1", "spring.main.banner-mode", "off"));
+		application.setDefaultProperties(Map.of("server.port", Machine.env("TRIVIAL_PORT", "8090"), "server.address",
+				"127.0.0.1", "spring.main.banner-mode", "off"));
 		application.run(args);
 	}
 

@@ -13,8 +13,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The compose stack in {@code infra/compose} is valid for Docker Compose ({@code docker-compose config}, which
- * needs no engine), every service is started only once what it needs is healthy, and images are pinned.
+ * The compose stack in {@code infra/compose} is valid for Docker Compose
+ * ({@code docker-compose config}, which needs no engine), every service is started only
+ * once what it needs is healthy, and images are pinned.
  */
 class ComposeFileIntegrationTests {
 
@@ -40,14 +41,18 @@ class ComposeFileIntegrationTests {
 		assertThat(condition(services, "kratos", "kratos-migrate")).isEqualTo("service_completed_successfully");
 		assertThat(condition(services, "kratos", "hook-ingest")).isEqualTo("service_healthy");
 		for (String name : List.of("kafka", "postgres", "hook-ingest", "sync-worker")) {
-			assertThat(services.at("/" + name + "/healthcheck/test").isMissingNode()).as(name + " healthcheck").isFalse();
+			assertThat(services.at("/" + name + "/healthcheck/test").isMissingNode()).as(name + " healthcheck")
+				.isFalse();
 		}
-		// the probes of the services are on their management ports, which are not published
+		// the probes of the services are on their management ports, which are not
+		// published
 		for (String name : List.of("hook-ingest", "sync-worker")) {
 			String port = services.at("/" + name + "/environment/MANAGEMENT_PORT").asString();
-			assertThat(services.at("/" + name + "/healthcheck/test").toString()).contains("localhost:" + port + "/actuator");
+			assertThat(services.at("/" + name + "/healthcheck/test").toString())
+				.contains("localhost:" + port + "/actuator");
 			assertThat(services.at("/" + name + "/ports").toString()).doesNotContain(port);
-			assertThat(services.at("/" + name + "/environment/ALLOW_EXAMPLE_CREDENTIALS").asString()).isEqualTo("false");
+			assertThat(services.at("/" + name + "/environment/ALLOW_EXAMPLE_CREDENTIALS").asString())
+				.isEqualTo("false");
 		}
 		for (JsonNode service : services) {
 			assertThat(service.path("image").asString()).matches("[a-z0-9./_-]+:[A-Za-z0-9._-]+")
@@ -59,7 +64,8 @@ class ComposeFileIntegrationTests {
 	void kratosSendsAKeyThatHookIngestAccepts() throws Exception {
 		JsonNode services = this.yaml.readTree(Files.readString(COMPOSE)).path("services");
 		JsonNode kratos = this.yaml.readTree(Files.readString(Path.of("..", "kratos", "kratos.yml")));
-		String sent = kratos.at("/selfservice/flows/settings/after/password/hooks/0/config/auth/config/value").asString();
+		String sent = kratos.at("/selfservice/flows/settings/after/password/hooks/0/config/auth/config/value")
+			.asString();
 
 		assertThat(services.at("/hook-ingest/environment/WEBHOOK_API_KEYS").asString().split(",")).contains(sent);
 		assertThat(kratos.at("/selfservice/flows/settings/after/password/hooks/0/config/url").asString())

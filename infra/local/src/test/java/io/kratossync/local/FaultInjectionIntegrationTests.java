@@ -40,8 +40,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Faults of whole processes: the worker process killed with SIGKILL in the middle of a stream, and the Kafka
- * broker stopped and started again while webhooks arrive. Nothing acknowledged is lost; nothing is applied twice.
+ * Faults of whole processes: the worker process killed with SIGKILL in the middle of a
+ * stream, and the Kafka broker stopped and started again while webhooks arrive. Nothing
+ * acknowledged is lost; nothing is applied twice.
  */
 class FaultInjectionIntegrationTests {
 
@@ -80,9 +81,9 @@ class FaultInjectionIntegrationTests {
 		ServiceProcess worker = startWorker(port);
 		List<EventEnvelope> events = new ArrayList<>();
 		for (int i = 0; i < EVENTS; i++) {
-			events.add(new EventEnvelope(UUID.randomUUID(), "/test", Instant.now(), new LoggedIn(
-					new IdentityId(UUID.randomUUID()), Instant.parse("2026-07-01T00:00:00Z").plusSeconds(i), "password",
-					null, "aal1")));
+			events.add(new EventEnvelope(UUID.randomUUID(), "/test", Instant.now(),
+					new LoggedIn(new IdentityId(UUID.randomUUID()),
+							Instant.parse("2026-07-01T00:00:00Z").plusSeconds(i), "password", null, "aal1")));
 		}
 		publish(events);
 
@@ -121,7 +122,8 @@ class FaultInjectionIntegrationTests {
 			Thread sender = new Thread(() -> {
 				for (int i = 0; i < 400; i++) {
 					String triggerId = UUID.randomUUID().toString();
-					String body = template.replace("3a5293f1-f4d6-49f4-b34f-6da62c360604", UUID.randomUUID().toString());
+					String body = template.replace("3a5293f1-f4d6-49f4-b34f-6da62c360604",
+							UUID.randomUUID().toString());
 					HttpResponse<String> response = post(url, triggerId, body);
 					if (response.statusCode() == 202) {
 						acknowledged.add(triggerId);

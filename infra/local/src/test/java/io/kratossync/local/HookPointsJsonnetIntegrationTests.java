@@ -29,10 +29,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Every Kratos after-hook point, end to end: a Kratos-shaped {@code ctx} (fixtures in test-support, one per flow,
- * holding a session cookie, a CSRF token, {@code ui} nodes and a session token) is rendered by the shipped
- * {@code infra/kratos/webhook.jsonnet} with a real Jsonnet implementation (the {@code jsonnet} command, as
- * Kratos's go-jsonnet would), posted to the hook point's URL, carried through the real broker and applied to
+ * Every Kratos after-hook point, end to end: a Kratos-shaped {@code ctx} (fixtures in
+ * test-support, one per flow, holding a session cookie, a CSRF token, {@code ui} nodes
+ * and a session token) is rendered by the shipped {@code infra/kratos/webhook.jsonnet}
+ * with a real Jsonnet implementation (the {@code jsonnet} command, as Kratos's go-jsonnet
+ * would), posted to the hook point's URL, carried through the real broker and applied to
  * PostgreSQL.
  */
 class HookPointsJsonnetIntegrationTests {
@@ -62,7 +63,8 @@ class HookPointsJsonnetIntegrationTests {
 		for (String method : List.of("password", "oidc", "webauthn", "passkey", "code")) {
 			points.add(Arguments.of("registration/" + method, "registration",
 					Map.of("registration_method", method, "registered_at", ts("2026-01-31T11:19:37.096674Z"), "email",
-							"0.g5vv0qpoxl@ory.com", "email_verified", false, "state", "active", "schema_id", "default")));
+							"0.g5vv0qpoxl@ory.com", "email_verified", false, "state", "active", "schema_id",
+							"default")));
 		}
 		for (String method : List.of("password", "oidc", "code", "totp", "webauthn", "passkey", "lookup_secret")) {
 			points.add(Arguments.of("login/" + method, "login", Map.of("last_login_method", method, "last_login_at",
@@ -89,7 +91,8 @@ class HookPointsJsonnetIntegrationTests {
 	void appliesTheRenderedWebhookOfEveryHookPoint(String hookPoint, String flow, Map<String, Object> expected)
 			throws Exception {
 		UUID identity = UUID.randomUUID();
-		String body = render(Fixtures.text("kratos/" + flow + "-after.ctx.json").replace(FIXTURE_IDENTITY, identity.toString()));
+		String body = render(
+				Fixtures.text("kratos/" + flow + "-after.ctx.json").replace(FIXTURE_IDENTITY, identity.toString()));
 		String triggerId = UUID.randomUUID().toString();
 
 		var response = stack.post(stack.ingestUrl + "/hooks/kratos/" + hookPoint,
@@ -109,7 +112,8 @@ class HookPointsJsonnetIntegrationTests {
 		ConsumerRecord<byte[], byte[]> record = TopicProbe
 			.records(stack.kafka.getBrokersAsString(), Topics.IDENTITY_EVENTS.name())
 			.stream()
-			.filter((r) -> triggerId.equals(new String(r.headers().lastHeader("ce_id").value(), StandardCharsets.UTF_8)))
+			.filter((r) -> triggerId
+				.equals(new String(r.headers().lastHeader("ce_id").value(), StandardCharsets.UTF_8)))
 			.findFirst()
 			.orElseThrow();
 		String published = TopicProbe.text(record);
@@ -131,7 +135,8 @@ class HookPointsJsonnetIntegrationTests {
 			tools.jackson.databind.node.ObjectNode ctx = (tools.jackson.databind.node.ObjectNode) json
 				.readTree(Fixtures.text("kratos/" + flow + "-after.ctx.json"));
 			// personal data the application does not keep
-			tools.jackson.databind.node.ObjectNode identity = (tools.jackson.databind.node.ObjectNode) ctx.get("identity");
+			tools.jackson.databind.node.ObjectNode identity = (tools.jackson.databind.node.ObjectNode) ctx
+				.get("identity");
 			((tools.jackson.databind.node.ObjectNode) identity.get("traits")).put("name", "Ada Lovelace")
 				.put("phone", "+44 20 7946 0958");
 			identity.putObject("metadata_public").put("plan", "gold-plan");
@@ -145,7 +150,8 @@ class HookPointsJsonnetIntegrationTests {
 			assertThat(rendered.at("/identity/traits").propertyNames()).as(flow).containsExactly("email");
 			assertThat(rendered.path("flow").propertyNames()).as(flow).containsExactly("id");
 			for (tools.jackson.databind.JsonNode address : rendered.at("/identity/verifiable_addresses")) {
-				assertThat(address.propertyNames()).containsExactlyInAnyOrder("value", "via", "verified", "verified_at");
+				assertThat(address.propertyNames()).containsExactlyInAnyOrder("value", "via", "verified",
+						"verified_at");
 			}
 			if (!rendered.path("session").isNull()) {
 				assertThat(rendered.path("session").propertyNames()).as(flow)
@@ -156,7 +162,8 @@ class HookPointsJsonnetIntegrationTests {
 
 	@Test
 	void templateRendersTheDocumentedSampleThatIngestAccepts() throws Exception {
-		// the registration sample from Kratos's docs, with the zero timestamps Kratos sends before persistence
+		// the registration sample from Kratos's docs, with the zero timestamps Kratos
+		// sends before persistence
 		String body = render(Fixtures.text("kratos/registration-after-password.ctx.json"));
 		var response = stack.post(stack.ingestUrl + "/hooks/kratos/registration/password",
 				Map.of("X-Webhook-Key", RunningStack.WEBHOOK_KEY), body);
@@ -169,7 +176,10 @@ class HookPointsJsonnetIntegrationTests {
 		return Timestamp.from(Instant.parse(instant));
 	}
 
-	/** Renders the shipped template with Kratos's ctx as its top-level argument, as Kratos does. */
+	/**
+	 * Renders the shipped template with Kratos's ctx as its top-level argument, as Kratos
+	 * does.
+	 */
 	private static String render(String ctx) throws IOException, InterruptedException {
 		Path ctxFile = Files.createTempFile("ctx", ".json");
 		try {

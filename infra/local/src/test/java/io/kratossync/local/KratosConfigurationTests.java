@@ -18,8 +18,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Kratos configuration we ship must be one Kratos accepts: Kratos refuses to start on a config that fails
- * its JSON Schema ({@code .schemastore/config.schema.json} of the release, a copy of v25.4.0 here).
+ * The Kratos configuration we ship must be one Kratos accepts: Kratos refuses to start on
+ * a config that fails its JSON Schema ({@code .schemastore/config.schema.json} of the
+ * release, a copy of v25.4.0 here).
  */
 class KratosConfigurationTests {
 
@@ -39,7 +40,8 @@ class KratosConfigurationTests {
 	@Test
 	void schemaValidationCatchesAMistake() throws Exception {
 		ObjectNode config = (ObjectNode) this.yaml.readTree(Files.readString(KRATOS_DIR.resolve("kratos.yml")));
-		ObjectNode auth = (ObjectNode) config.at("/selfservice/flows/settings/after/password/hooks/0/config/auth/config");
+		ObjectNode auth = (ObjectNode) config
+			.at("/selfservice/flows/settings/after/password/hooks/0/config/auth/config");
 		auth.remove("in");
 
 		assertThat(validate(config)).isNotEmpty();
@@ -60,7 +62,8 @@ class KratosConfigurationTests {
 
 	@Test
 	void loginHooksAreAsynchronousAndEveryOtherHookSynchronous() throws Exception {
-		JsonNode flows = this.yaml.readTree(Files.readString(KRATOS_DIR.resolve("kratos.yml"))).at("/selfservice/flows");
+		JsonNode flows = this.yaml.readTree(Files.readString(KRATOS_DIR.resolve("kratos.yml")))
+			.at("/selfservice/flows");
 		int login = 0;
 		int other = 0;
 		for (var flow : flows.properties()) {
@@ -101,8 +104,8 @@ class KratosConfigurationTests {
 	}
 
 	private List<Error> validate(JsonNode config) {
-		SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7,
-				(builder) -> builder.schemas(Map.of(OTELX_REF, Fixtures.text("kratos-schema/kratos-otelx-config.schema.json"))));
+		SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7, (builder) -> builder
+			.schemas(Map.of(OTELX_REF, Fixtures.text("kratos-schema/kratos-otelx-config.schema.json"))));
 		Schema schema = registry.getSchema(Fixtures.text("kratos-schema/kratos-config.schema.json"));
 		return schema.validate(config);
 	}

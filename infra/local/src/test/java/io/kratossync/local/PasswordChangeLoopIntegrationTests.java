@@ -22,9 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The story the project exists for, through every real part: an administrator requires a password change; the
- * user's Kratos sessions are revoked; back again, the user is told to change the password; Kratos's
- * settings-after-password webhook (delivered five times, as retries would) clears the requirement.
+ * The story the project exists for, through every real part: an administrator requires a
+ * password change; the user's Kratos sessions are revoked; back again, the user is told
+ * to change the password; Kratos's settings-after-password webhook (delivered five times,
+ * as retries would) clears the requirement.
  */
 class PasswordChangeLoopIntegrationTests {
 
@@ -57,14 +58,16 @@ class PasswordChangeLoopIntegrationTests {
 		await().atMost(Duration.ofSeconds(30)).until(() -> kratos.activeSessions(identity) == 0);
 		assertThat(kratos.revocationCalls(identity)).extracting(KratosStub.Call::status).containsExactly(204);
 
-		// 3. the user signs in again and the application learns to send them to the settings flow
+		// 3. the user signs in again and the application learns to send them to the
+		// settings flow
 		String session = kratos.createSession(identity);
 		await().atMost(Duration.ofSeconds(30))
-			.untilAsserted(() -> assertThat(requiredActions(session).body()).isEqualTo(
-					"{\"required_actions\":[\"change_password\"],\"settings_url\":\"" + kratos.url()
-							+ "/self-service/settings/browser\"}"));
+			.untilAsserted(() -> assertThat(requiredActions(session).body())
+				.isEqualTo("{\"required_actions\":[\"change_password\"],\"settings_url\":\"" + kratos.url()
+						+ "/self-service/settings/browser\"}"));
 
-		// 4. the user changes the password; Kratos calls the webhook, retried four times with one trigger id
+		// 4. the user changes the password; Kratos calls the webhook, retried four times
+		// with one trigger id
 		String triggerId = UUID.randomUUID().toString();
 		String body = Fixtures.text("kratos/settings-after-password.json")
 			.replace("3a5293f1-f4d6-49f4-b34f-6da62c360604", identity.toString())
@@ -88,9 +91,10 @@ class PasswordChangeLoopIntegrationTests {
 			.query(Long.class)
 			.single()).isEqualTo(2);
 		assertThat(kratos.revocationCalls(identity)).hasSize(1);
-		assertThat(stack.get(stack.workerUrl + "/api/identities/" + identity + "/settings",
-				Map.of("X-Read-Key", RunningStack.READ_KEY)).body())
-			.contains("\"force_password_change\":false");
+		assertThat(stack
+			.get(stack.workerUrl + "/api/identities/" + identity + "/settings",
+					Map.of("X-Read-Key", RunningStack.READ_KEY))
+			.body()).contains("\"force_password_change\":false");
 	}
 
 	@Test
@@ -100,15 +104,16 @@ class PasswordChangeLoopIntegrationTests {
 		String body = Fixtures.text("kratos/settings-after-password.json")
 			.replace("3a5293f1-f4d6-49f4-b34f-6da62c360604", UUID.randomUUID().toString());
 
-		HttpResponse<String> hook = stack.post(stack.ingestUrl + "/hooks/kratos/settings/password",
-				Map.of("X-Webhook-Key", RunningStack.WEBHOOK_KEY, "Ory-Webhook-Trigger-ID", triggerId, "traceparent",
-						"00-" + traceId + "-00f067aa0ba902b7-01"),
+		HttpResponse<String> hook = stack.post(
+				stack.ingestUrl + "/hooks/kratos/settings/password", Map.of("X-Webhook-Key", RunningStack.WEBHOOK_KEY,
+						"Ory-Webhook-Trigger-ID", triggerId, "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"),
 				body);
 
 		assertThat(hook.statusCode()).isEqualTo(202);
 		var record = TopicProbe.records(stack.kafka.getBrokersAsString(), Topics.IDENTITY_EVENTS.name())
 			.stream()
-			.filter((r) -> triggerId.equals(new String(r.headers().lastHeader("ce_id").value(), StandardCharsets.UTF_8)))
+			.filter((r) -> triggerId
+				.equals(new String(r.headers().lastHeader("ce_id").value(), StandardCharsets.UTF_8)))
 			.findFirst()
 			.orElseThrow();
 		assertThat(new String(record.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8))
@@ -122,8 +127,10 @@ class PasswordChangeLoopIntegrationTests {
 		String ingestMetrics = stack.get(stack.ingestManagementUrl + "/actuator/prometheus", scraper).body();
 		String workerMetrics = stack.get(stack.workerManagementUrl + "/actuator/prometheus", scraper).body();
 
-		assertThat(ingestMetrics).contains("kratos_sync_requests_total{kind=\"webhook\",outcome=\"rejected\",reason=\"unauthenticated\"}");
-		assertThat(workerMetrics).contains("kratos_sync_outbox_pending", "kratos_sync_outbox_oldest_pending_age_seconds",
+		assertThat(ingestMetrics)
+			.contains("kratos_sync_requests_total{kind=\"webhook\",outcome=\"rejected\",reason=\"unauthenticated\"}");
+		assertThat(workerMetrics).contains("kratos_sync_outbox_pending",
+				"kratos_sync_outbox_oldest_pending_age_seconds",
 				"resilience4j_circuitbreaker_state{name=\"kratos-admin\"", "kafka_consumer_");
 		assertThat(stack.get(stack.ingestManagementUrl + "/actuator/health/readiness", Map.of()).statusCode())
 			.isEqualTo(200);

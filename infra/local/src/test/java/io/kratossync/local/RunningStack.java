@@ -17,8 +17,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
- * hook-ingest and sync-worker running together, as in production, against a real Kafka broker (KRaft), a real
- * PostgreSQL and the Kratos stub.
+ * hook-ingest and sync-worker running together, as in production, against a real Kafka
+ * broker (KRaft), a real PostgreSQL and the Kratos stub.
  */
 final class RunningStack implements AutoCloseable {
 
@@ -63,12 +63,15 @@ final class RunningStack implements AutoCloseable {
 		this.kratos = KratosStub.start();
 		String database = Postgres.freshDatabase();
 		this.ingest = HookIngestApplication.application()
-			.run(with(INGEST_AUTH, "--server.port=0", "--spring.kafka.bootstrap-servers=" + this.kafka.getBrokersAsString(),
+			.run(with(INGEST_AUTH, "--server.port=0",
+					"--spring.kafka.bootstrap-servers=" + this.kafka.getBrokersAsString(),
 					"--kratos-sync.ingest.kratos.admin-url=" + this.kratos.url()));
 		this.worker = SyncWorkerApplication.application()
-			.run(with(WORKER_AUTH, "--server.port=0", "--spring.kafka.bootstrap-servers=" + this.kafka.getBrokersAsString(),
+			.run(with(WORKER_AUTH, "--server.port=0",
+					"--spring.kafka.bootstrap-servers=" + this.kafka.getBrokersAsString(),
 					"--spring.datasource.url=" + database, "--spring.datasource.username=postgres",
-					"--spring.datasource.password=postgres", "--kratos-sync.worker.kratos.admin-url=" + this.kratos.url(),
+					"--spring.datasource.password=postgres",
+					"--kratos-sync.worker.kratos.admin-url=" + this.kratos.url(),
 					"--kratos-sync.worker.kratos.public-url=" + this.kratos.url(),
 					"--kratos-sync.worker.outbox.poll-interval=100ms"));
 		this.ingestUrl = url(this.ingest, "local.server.port");
@@ -102,7 +105,9 @@ final class RunningStack implements AutoCloseable {
 		return this.worker.getBean(JdbcClient.class);
 	}
 
-	/** One column of the identity's settings row, or {@code null} when there is no row. */
+	/**
+	 * One column of the identity's settings row, or {@code null} when there is no row.
+	 */
 	Object setting(java.util.UUID identity, String column) {
 		return jdbc().sql("SELECT * FROM user_settings WHERE identity_id = ?")
 			.param(identity)

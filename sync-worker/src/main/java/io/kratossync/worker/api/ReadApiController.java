@@ -23,9 +23,10 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The application's read API: the stored state of an identity, for a trusted service (read realm), and what the
- * signed-in user must do before going on, for that user alone (end-user realm: the backend half of a frontend's
- * {@code checkRequiredActions}). Who may call what is decided before these handlers run; both answer with
+ * The application's read API: the stored state of an identity, for a trusted service
+ * (read realm), and what the signed-in user must do before going on, for that user alone
+ * (end-user realm: the backend half of a frontend's {@code checkRequiredActions}). Who
+ * may call what is decided before these handlers run; both answer with
  * {@code Cache-Control: no-store}, as they carry personal data.
  */
 @RestController
@@ -34,8 +35,10 @@ class ReadApiController {
 	/**
 	 * The answer of {@code /api/me/required-actions}.
 	 *
-	 * @param requiredActions what the user must do: {@code change_password}, {@code aal2}; empty when nothing
-	 * @param settingsUrl where to send the user to change the password (when {@code change_password})
+	 * @param requiredActions what the user must do: {@code change_password},
+	 * {@code aal2}; empty when nothing
+	 * @param settingsUrl where to send the user to change the password (when
+	 * {@code change_password})
 	 * @param loginUrl where to send the user for a second factor (when {@code aal2})
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)

@@ -20,8 +20,9 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * What each event type does to the application state. The visitor is exhaustive over the sealed event
- * interface: a new event type does not compile until it is handled here. Runs inside the inbox transaction.
+ * What each event type does to the application state. The visitor is exhaustive over the
+ * sealed event interface: a new event type does not compile until it is handled here.
+ * Runs inside the inbox transaction.
  */
 @Component
 public class EventHandler {
@@ -38,11 +39,13 @@ public class EventHandler {
 	}
 
 	/**
-	 * Applies the event to {@code user_settings}, fencing each field by the time of the change. The write joins
-	 * the batch; {@code changed} is told the outcome once it has run.
+	 * Applies the event to {@code user_settings}, fencing each field by the time of the
+	 * change. The write joins the batch; {@code changed} is told the outcome once it has
+	 * run.
 	 * @param delivery the event and where its record was read
 	 * @param writes the writes of the batch
-	 * @param changed told whether anything changed ({@code false}: newer state was already stored)
+	 * @param changed told whether anything changed ({@code false}: newer state was
+	 * already stored)
 	 */
 	@Transactional(propagation = Propagation.MANDATORY)
 	public void handle(Delivery delivery, Writes writes, Changed changed) {

@@ -11,10 +11,11 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * One upsert of {@code user_settings} in which every group of columns is fenced by a timestamp column: a group
- * is written only when the event's time beats the stored fence (later for {@link #latest}, earlier for
- * {@link #earliest}). Whatever order events arrive in, and however often, the row ends as if they had been
- * applied in time order. The statement is built from the groups so that each handler states only what it sets.
+ * One upsert of {@code user_settings} in which every group of columns is fenced by a
+ * timestamp column: a group is written only when the event's time beats the stored fence
+ * (later for {@link #latest}, earlier for {@link #earliest}). Whatever order events
+ * arrive in, and however often, the row ends as if they had been applied in time order.
+ * The statement is built from the groups so that each handler states only what it sets.
  */
 final class FencedUpsert {
 
@@ -67,7 +68,8 @@ final class FencedUpsert {
 	/**
 	 * Adds the upsert to the batch of writes.
 	 * @param writes the writes of the batch
-	 * @param changed told, once it has run, whether any group was written (false: every group was stale)
+	 * @param changed told, once it has run, whether any group was written (false: every
+	 * group was stale)
 	 */
 	void addTo(Writes writes, Changed changed) {
 		List<Object> args = new ArrayList<>();
@@ -85,8 +87,9 @@ final class FencedUpsert {
 	}
 
 	/**
-	 * The statement, its parameters added to {@code args} in order. When the row exists and every group is
-	 * stale, the {@code WHERE} of the update leaves it alone and the statement changes no row.
+	 * The statement, its parameters added to {@code args} in order. When the row exists
+	 * and every group is stale, the {@code WHERE} of the update leaves it alone and the
+	 * statement changes no row.
 	 */
 	private String sql(List<Object> args) {
 		List<String> columns = new ArrayList<>();
@@ -114,8 +117,8 @@ final class FencedUpsert {
 	}
 
 	/**
-	 * A column set when its group wins. With a single group the {@code WHERE} of the update already demands that
-	 * it wins, so the column is simply set.
+	 * A column set when its group wins. With a single group the {@code WHERE} of the
+	 * update already demands that it wins, so the column is simply set.
 	 */
 	private String set(String column, String win) {
 		if (this.groups.size() == 1) {

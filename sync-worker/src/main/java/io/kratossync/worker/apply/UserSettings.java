@@ -6,8 +6,8 @@ import java.util.UUID;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * The application state of one identity, as the read API returns it. Fields no event has set yet are
- * {@code null}.
+ * The application state of one identity, as the read API returns it. Fields no event has
+ * set yet are {@code null}.
  *
  * @param identityId the identity
  * @param forcePasswordChange whether the user must change the password before going on

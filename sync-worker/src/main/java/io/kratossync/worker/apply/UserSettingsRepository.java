@@ -24,10 +24,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * {@code user_settings}: one row per identity. Every write is one {@link FencedUpsert}: each group of fields is
- * written only when the event is newer than the change that last set the group, so a stale event never
- * overwrites newer state, whatever the order of arrival. Each method tells whether anything changed, once its
- * write has run (writes are batched, see {@link Writes}).
+ * {@code user_settings}: one row per identity. Every write is one {@link FencedUpsert}:
+ * each group of fields is written only when the event is newer than the change that last
+ * set the group, so a stale event never overwrites newer state, whatever the order of
+ * arrival. Each method tells whether anything changed, once its write has run (writes are
+ * batched, see {@link Writes}).
  */
 @Repository
 public class UserSettingsRepository {
@@ -47,7 +48,8 @@ public class UserSettingsRepository {
 
 	void profileUpdated(ProfileUpdated event, Writes writes, Changed changed) {
 		withProfile(FencedUpsert.of(event.identityId().value()), writes, event.identityId().value(), event.updatedAt(),
-				event.profile()).addTo(writes, changed);
+				event.profile())
+			.addTo(writes, changed);
 	}
 
 	void loggedIn(LoggedIn event, Writes writes, Changed changed) {
@@ -70,35 +72,43 @@ public class UserSettingsRepository {
 	}
 
 	/**
-	 * Records a verified address (kept per address, with Kratos's time of the verification) and marks the stored
-	 * e-mail verified when it is that address and its profile is not newer than the verification. Whatever the order
-	 * of arrival: a profile that later makes this address the e-mail takes the verification into account
-	 * ({@link #withProfile}). A secondary address or an SMS number changes nothing of the e-mail.
+	 * Records a verified address (kept per address, with Kratos's time of the
+	 * verification) and marks the stored e-mail verified when it is that address and its
+	 * profile is not newer than the verification. Whatever the order of arrival: a
+	 * profile that later makes this address the e-mail takes the verification into
+	 * account ({@link #withProfile}). A secondary address or an SMS number changes
+	 * nothing of the e-mail.
 	 */
 	void addressVerified(AddressVerified event, Writes writes, Changed changed) {
 		if (!"email".equals(event.via())) {
 			changed.changed(false);
 			return;
 		}
-		writes.add("""
-				INSERT INTO verified_addresses AS v (identity_id, address, verified_at) VALUES (?, lower(?), ?)
-				ON CONFLICT (identity_id, address) DO UPDATE SET verified_at = GREATEST(v.verified_at, EXCLUDED.verified_at)""",
-				new Object[] { event.identityId().value(), event.address(), utc(event.verifiedAt()) }, (rows) -> {
-				});
-		// no profile known yet: the verified address is taken as the e-mail's state until one arrives
-		writes.add("""
-				INSERT INTO user_settings AS s (identity_id, email_verified, email_verified_at) VALUES (?, true, ?)
-				ON CONFLICT (identity_id) DO UPDATE SET email_verified = true, email_verified_at = EXCLUDED.email_verified_at,
-				    updated_at = now()
-				 WHERE (s.email IS NULL OR lower(s.email) = lower(?))
-				   AND (s.profile_at IS NULL OR s.profile_at <= EXCLUDED.email_verified_at)
-				   AND (s.email_verified_at IS NULL OR s.email_verified_at < EXCLUDED.email_verified_at
-				        OR s.email_verified IS NOT TRUE)""",
+		writes
+			.add("""
+					INSERT INTO verified_addresses AS v (identity_id, address, verified_at) VALUES (?, lower(?), ?)
+					ON CONFLICT (identity_id, address) DO UPDATE SET verified_at = GREATEST(v.verified_at, EXCLUDED.verified_at)""",
+					new Object[] { event.identityId().value(), event.address(), utc(event.verifiedAt()) }, (rows) -> {
+					});
+		// no profile known yet: the verified address is taken as the e-mail's state until
+		// one arrives
+		writes.add(
+				"""
+						INSERT INTO user_settings AS s (identity_id, email_verified, email_verified_at) VALUES (?, true, ?)
+						ON CONFLICT (identity_id) DO UPDATE SET email_verified = true, email_verified_at = EXCLUDED.email_verified_at,
+						    updated_at = now()
+						 WHERE (s.email IS NULL OR lower(s.email) = lower(?))
+						   AND (s.profile_at IS NULL OR s.profile_at <= EXCLUDED.email_verified_at)
+						   AND (s.email_verified_at IS NULL OR s.email_verified_at < EXCLUDED.email_verified_at
+						        OR s.email_verified IS NOT TRUE)""",
 				new Object[] { event.identityId().value(), utc(event.verifiedAt()), event.address() },
 				(rows) -> changed.changed(rows > 0));
 	}
 
-	/** Whether the address was verified after the given time (a verification that arrived earlier than the profile). */
+	/**
+	 * Whether the address was verified after the given time (a verification that arrived
+	 * earlier than the profile).
+	 */
 	private boolean verifiedAfter(Writes writes, java.util.UUID identityId, String address, Instant at) {
 		writes.flush();
 		return this.jdbc.sql("""
@@ -110,36 +120,40 @@ public class UserSettingsRepository {
 	}
 
 	/**
-	 * Puts a requirement in force unless it is already satisfied or a newer one is in force. One clock decides:
-	 * Kratos's own. The requirement carries the time Kratos gave the identity's password credential when it was
-	 * made ({@code password_set_at}); a password change that Kratos made later satisfies it, whichever of the two
-	 * events arrives first. A requirement whose snapshot is older than the one in force is stale; of two with the
-	 * same snapshot, the later on the identity's partition wins. Runs at once, since revoking the sessions depends
-	 * on it.
+	 * Puts a requirement in force unless it is already satisfied or a newer one is in
+	 * force. One clock decides: Kratos's own. The requirement carries the time Kratos
+	 * gave the identity's password credential when it was made ({@code password_set_at});
+	 * a password change that Kratos made later satisfies it, whichever of the two events
+	 * arrives first. A requirement whose snapshot is older than the one in force is
+	 * stale; of two with the same snapshot, the later on the identity's partition wins.
+	 * Runs at once, since revoking the sessions depends on it.
 	 * @param event the requirement
 	 * @param eventId its event id, kept as the requirement in force
 	 * @param writes the writes of the batch
-	 * @return whether it is now the requirement in force (false: stale or already satisfied)
+	 * @return whether it is now the requirement in force (false: stale or already
+	 * satisfied)
 	 */
 	boolean requirePasswordChange(PasswordChangeRequired event, UUID eventId, Writes writes) {
-		return writes.now("""
-				INSERT INTO user_settings AS s (identity_id, force_password_change, force_password_change_at,
-				    password_change_reason, required_password_set_at, password_change_event_id)
-				VALUES (?, true, ?, ?, COALESCE(?, '-infinity'::timestamptz), ?)
-				ON CONFLICT (identity_id) DO UPDATE SET force_password_change = true,
-				    force_password_change_at = EXCLUDED.force_password_change_at,
-				    password_change_reason = EXCLUDED.password_change_reason,
-				    required_password_set_at = EXCLUDED.required_password_set_at,
-				    password_change_event_id = EXCLUDED.password_change_event_id, updated_at = now()
-				 WHERE (s.required_password_set_at IS NULL OR s.required_password_set_at <= EXCLUDED.required_password_set_at)
-				   AND (s.password_changed_at IS NULL OR s.password_changed_at <= EXCLUDED.required_password_set_at)""",
-				new Object[] { event.identityId().value(), utc(event.requiredAt()), event.reason(),
-						utc(event.passwordSetAtOrLegacy()), eventId }) > 0;
+		return writes
+			.now("""
+					INSERT INTO user_settings AS s (identity_id, force_password_change, force_password_change_at,
+					    password_change_reason, required_password_set_at, password_change_event_id)
+					VALUES (?, true, ?, ?, COALESCE(?, '-infinity'::timestamptz), ?)
+					ON CONFLICT (identity_id) DO UPDATE SET force_password_change = true,
+					    force_password_change_at = EXCLUDED.force_password_change_at,
+					    password_change_reason = EXCLUDED.password_change_reason,
+					    required_password_set_at = EXCLUDED.required_password_set_at,
+					    password_change_event_id = EXCLUDED.password_change_event_id, updated_at = now()
+					 WHERE (s.required_password_set_at IS NULL OR s.required_password_set_at <= EXCLUDED.required_password_set_at)
+					   AND (s.password_changed_at IS NULL OR s.password_changed_at <= EXCLUDED.required_password_set_at)""",
+					new Object[] { event.identityId().value(), utc(event.requiredAt()), event.reason(),
+							utc(event.passwordSetAtOrLegacy()), eventId }) > 0;
 	}
 
 	/**
-	 * Records a password change: {@code password_changed_at} moves forward only, and the requirement in force is
-	 * cleared when Kratos made this change after the password the requirement saw (Kratos's times on both sides).
+	 * Records a password change: {@code password_changed_at} moves forward only, and the
+	 * requirement in force is cleared when Kratos made this change after the password the
+	 * requirement saw (Kratos's times on both sides).
 	 */
 	void passwordChanged(PasswordChanged event, Writes writes, Changed changed) {
 		String satisfies = "(s.force_password_change AND EXCLUDED.password_changed_at > "
@@ -153,12 +167,13 @@ public class UserSettingsRepository {
 				+ " force_password_change = CASE WHEN " + satisfies + " THEN false ELSE s.force_password_change END,"
 				+ " updated_at = now()"
 				+ " WHERE s.password_changed_at IS NULL OR s.password_changed_at < EXCLUDED.password_changed_at OR "
-				+ satisfies,
-				new Object[] { event.identityId().value(), utc(event.changedAt()) }, (rows) -> changed.changed(rows > 0));
+				+ satisfies, new Object[] { event.identityId().value(), utc(event.changedAt()) },
+				(rows) -> changed.changed(rows > 0));
 	}
 
 	/**
-	 * Whether the requirement queued by an event is still the one in force (not satisfied, not replaced).
+	 * Whether the requirement queued by an event is still the one in force (not
+	 * satisfied, not replaced).
 	 * @param identityId the identity
 	 * @param eventId the event of the requirement
 	 * @return whether it is in force
@@ -177,8 +192,9 @@ public class UserSettingsRepository {
 	}
 
 	/**
-	 * The profile's columns: a snapshot at {@code at}. Its e-mail counts as verified when the snapshot says so, or
-	 * when a verification of that address at or after the snapshot was recorded already (it arrived first).
+	 * The profile's columns: a snapshot at {@code at}. Its e-mail counts as verified when
+	 * the snapshot says so, or when a verification of that address at or after the
+	 * snapshot was recorded already (it arrived first).
 	 */
 	private FencedUpsert withProfile(FencedUpsert upsert, Writes writes, java.util.UUID identityId, Instant at,
 			Profile profile) {

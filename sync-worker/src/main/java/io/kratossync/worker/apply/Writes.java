@@ -7,10 +7,11 @@ import java.util.function.IntConsumer;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The writes of one poll, sent to PostgreSQL in JDBC batches inside the caller's transaction: consecutive
- * statements with the same SQL travel in one round trip and run in the order they were added. A write whose
- * outcome decides what happens next, or a read, first calls {@link #flush}, so that every statement still sees
- * all the ones before it. Not thread-safe: one per batch.
+ * The writes of one poll, sent to PostgreSQL in JDBC batches inside the caller's
+ * transaction: consecutive statements with the same SQL travel in one round trip and run
+ * in the order they were added. A write whose outcome decides what happens next, or a
+ * read, first calls {@link #flush}, so that every statement still sees all the ones
+ * before it. Not thread-safe: one per batch.
  */
 public final class Writes {
 
@@ -56,7 +57,9 @@ public final class Writes {
 		return this.jdbc.update(sql, args);
 	}
 
-	/** Sends what is pending and tells each statement's callback how many rows it changed. */
+	/**
+	 * Sends what is pending and tells each statement's callback how many rows it changed.
+	 */
 	public void flush() {
 		if (this.args.isEmpty()) {
 			return;

@@ -11,8 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One INFO line a minute about what was applied, instead of one per poll (which at a few thousand events a
- * second, or during a catch-up, floods the log); the line per poll is at DEBUG.
+ * One INFO line a minute about what was applied, instead of one per poll (which at a few
+ * thousand events a second, or during a catch-up, floods the log); the line per poll is
+ * at DEBUG.
  */
 final class ApplySummary {
 
@@ -36,9 +37,11 @@ final class ApplySummary {
 			long stale = this.counts.get(Outcome.STALE).sumThenReset();
 			long duplicates = this.counts.get(Outcome.DUPLICATE).sumThenReset();
 			long seconds = Math.max(1, Math.round(elapsed / 1e9));
-			log.info("Applied {} events in the last {} s ({}/s): {} changed state, {} stale (newer state stored), {} "
-					+ "duplicates skipped; one line per poll at DEBUG", changed + stale + duplicates, seconds,
-					(changed + stale + duplicates) / seconds, changed, stale, duplicates);
+			log.info(
+					"Applied {} events in the last {} s ({}/s): {} changed state, {} stale (newer state stored), {} "
+							+ "duplicates skipped; one line per poll at DEBUG",
+					changed + stale + duplicates, seconds, (changed + stale + duplicates) / seconds, changed, stale,
+					duplicates);
 		}
 	}
 

@@ -34,21 +34,24 @@ import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.DefaultTransactionDefinition;
 
 /**
- * Applies one poll's records in one database transaction, in a few round trips: one statement records every
- * event id in the inbox, the state changes of the new events go in JDBC batches, and the next offset of each
- * partition is stored with them ({@link OffsetStore}). State and position commit or roll back together.
+ * Applies one poll's records in one database transaction, in a few round trips: one
+ * statement records every event id in the inbox, the state changes of the new events go
+ * in JDBC batches, and the next offset of each partition is stored with them
+ * ({@link OffsetStore}). State and position commit or roll back together.
  * <p>
- * Before anything is applied, each partition's records are checked against the offset stored with the state:
- * records below it were applied already and are passed over; records beyond it mean the consumer stands past
- * the state (a database restored from a backup, a fresh database behind Kafka's committed offsets), so the
- * partition is sought back to where the state ends, or to the beginning of the topic for a partition this
+ * Before anything is applied, each partition's records are checked against the offset
+ * stored with the state: records below it were applied already and are passed over;
+ * records beyond it mean the consumer stands past the state (a database restored from a
+ * backup, a fresh database behind Kafka's committed offsets), so the partition is sought
+ * back to where the state ends, or to the beginning of the topic for a partition this
  * database never applied.
  * <p>
- * When applying at once fails, nothing of it is stored and the batch is applied again one record at a time, each
- * behind a savepoint, to find the record at fault: the records before it are committed (with their offsets) and
- * the failure is reported for that record alone ({@link BatchListenerFailedException}), so the error handler deals
- * with it as in record mode (retry, or dead-letter). When no transaction can be had or the commit fails, the whole
- * batch is reported failed from its first record.
+ * When applying at once fails, nothing of it is stored and the batch is applied again one
+ * record at a time, each behind a savepoint, to find the record at fault: the records
+ * before it are committed (with their offsets) and the failure is reported for that
+ * record alone ({@link BatchListenerFailedException}), so the error handler deals with it
+ * as in record mode (retry, or dead-letter). When no transaction can be had or the commit
+ * fails, the whole batch is reported failed from its first record.
  */
 @Component
 class BatchApplier {
@@ -80,7 +83,8 @@ class BatchApplier {
 			records = fromStoredPositions(polled, consumer);
 		}
 		catch (RuntimeException ex) {
-			// the database cannot tell where the state ends: nothing is applied, the first record is retried
+			// the database cannot tell where the state ends: nothing is applied, the
+			// first record is retried
 			throw new BatchListenerFailedException("the stored offsets could not be read: " + ex.getMessage(), ex,
 					polled.get(0));
 		}
@@ -95,8 +99,8 @@ class BatchApplier {
 	}
 
 	/**
-	 * The records that continue each partition from the offset stored with the state; seeks a partition that stands
-	 * past the state back to where it ends.
+	 * The records that continue each partition from the offset stored with the state;
+	 * seeks a partition that stands past the state back to where it ends.
 	 */
 	private List<ConsumerRecord<String, EventEnvelope>> fromStoredPositions(
 			List<ConsumerRecord<String, EventEnvelope>> records, Consumer<?, ?> consumer) {
@@ -124,8 +128,10 @@ class BatchApplier {
 				from.put(partition, at);
 			}
 			else if (at > next && consumer != null) {
-				log.warn("Partition {}: the state in the database ends at offset {}, the consumer stands at {} (a "
-						+ "restored backup?): applying the {} records in between again", partition, next, at, at - next);
+				log.warn(
+						"Partition {}: the state in the database ends at offset {}, the consumer stands at {} (a "
+								+ "restored backup?): applying the {} records in between again",
+						partition, next, at, at - next);
 				consumer.seek(partition, next);
 				from.put(partition, Long.MAX_VALUE);
 			}
@@ -140,15 +146,17 @@ class BatchApplier {
 			}
 		}
 		if (kept.size() < records.size()) {
-			LOG.debug(() -> "Passed over " + (records.size() - kept.size()) + " records already applied or sought back");
+			LOG.debug(
+					() -> "Passed over " + (records.size() - kept.size()) + " records already applied or sought back");
 		}
 		return kept;
 	}
 
 	/**
-	 * The end of each partition that holds an event with a side effect (a requirement revokes sessions), asked of
-	 * the broker: the side effect waits until the partition has been applied up to there. (The consumer's own lag
-	 * does not do: it counts from what it has fetched ahead, not from what it has handed out.) Partitions without
+	 * The end of each partition that holds an event with a side effect (a requirement
+	 * revokes sessions), asked of the broker: the side effect waits until the partition
+	 * has been applied up to there. (The consumer's own lag does not do: it counts from
+	 * what it has fetched ahead, not from what it has handed out.) Partitions without
 	 * such an event, or whose end cannot be had, end after the batch.
 	 */
 	private static Map<TopicPartition, Long> partitionEnds(List<ConsumerRecord<String, EventEnvelope>> records,
@@ -164,7 +172,8 @@ class BatchApplier {
 		}
 		if (consumer != null && !withSideEffects.isEmpty()) {
 			try {
-				consumer.endOffsets(withSideEffects, Duration.ofSeconds(5)).forEach((partition, end) -> ends.merge(partition, end, Math::max));
+				consumer.endOffsets(withSideEffects, Duration.ofSeconds(5))
+					.forEach((partition, end) -> ends.merge(partition, end, Math::max));
 			}
 			catch (RuntimeException ex) {
 				log.warn("Could not ask the broker where {} ends ({}); a revocation queued now runs once this poll is "
@@ -174,7 +183,9 @@ class BatchApplier {
 		return ends;
 	}
 
-	/** @return whether the batch was applied; {@code false}: nothing of it was stored */
+	/**
+	 * @return whether the batch was applied; {@code false}: nothing of it was stored
+	 */
 	private boolean applyAtOnce(List<ConsumerRecord<String, EventEnvelope>> records, Map<TopicPartition, Long> ends) {
 		List<Delivery> deliveries = new ArrayList<>(records.size());
 		for (ConsumerRecord<String, EventEnvelope> record : records) {
@@ -235,7 +246,8 @@ class BatchApplier {
 					+ " one at a time");
 		}
 		catch (RuntimeException ex) {
-			// no transaction (database down), or the commit failed: nothing of the batch is stored
+			// no transaction (database down), or the commit failed: nothing of the batch
+			// is stored
 			rollback(tx, ex);
 			throw new BatchListenerFailedException("the batch could not be stored: " + ex.getMessage(), ex,
 					records.get(0));
@@ -251,7 +263,8 @@ class BatchApplier {
 	}
 
 	/** The next offset of each partition after the first {@code count} records. */
-	private static Map<TopicPartition, Long> nextOffsets(List<ConsumerRecord<String, EventEnvelope>> records, int count) {
+	private static Map<TopicPartition, Long> nextOffsets(List<ConsumerRecord<String, EventEnvelope>> records,
+			int count) {
 		return records.subList(0, count)
 			.stream()
 			.collect(Collectors.toMap((r) -> new TopicPartition(r.topic(), r.partition()), (r) -> r.offset() + 1,
@@ -262,7 +275,10 @@ class BatchApplier {
 		return new RecordPosition(record.topic(), record.partition(), record.offset());
 	}
 
-	/** Where the records were read, e.g. {@code kratos.identity-events.v1-2@100..349}, one range per partition. */
+	/**
+	 * Where the records were read, e.g. {@code kratos.identity-events.v1-2@100..349}, one
+	 * range per partition.
+	 */
 	private static String positions(List<ConsumerRecord<String, EventEnvelope>> records) {
 		Map<String, long[]> ranges = new TreeMap<>();
 		for (ConsumerRecord<?, ?> record : records) {
@@ -276,7 +292,10 @@ class BatchApplier {
 		return joined.toString();
 	}
 
-	/** Rolls back what is left of the transaction, if anything, keeping the failure that made it necessary. */
+	/**
+	 * Rolls back what is left of the transaction, if anything, keeping the failure that
+	 * made it necessary.
+	 */
 	private void rollback(TransactionStatus tx, RuntimeException failure) {
 		if (tx != null && !tx.isCompleted()) {
 			try {
@@ -288,7 +307,10 @@ class BatchApplier {
 		}
 	}
 
-	/** Why a record's value could not be decoded, as the deserializer left it in the record's headers. */
+	/**
+	 * Why a record's value could not be decoded, as the deserializer left it in the
+	 * record's headers.
+	 */
 	private static RuntimeException decodingFailure(ConsumerRecord<?, ?> record) {
 		RuntimeException decoding = SerializationUtils.getExceptionFromHeader(record,
 				SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, LOG);

@@ -12,10 +12,11 @@ import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.BackOffExecution;
 
 /**
- * The back-off of a failed record that follows the kind of its latest failure, not of its first one: a record
- * that failed once for an unknown reason and then keeps failing because the database is read-only is retried
- * without end, with the transient back-off counted from its first transient failure. The error handler tells
- * each failure to {@link #listener()} before it asks the back-off for the next wait.
+ * The back-off of a failed record that follows the kind of its latest failure, not of its
+ * first one: a record that failed once for an unknown reason and then keeps failing
+ * because the database is read-only is retried without end, with the transient back-off
+ * counted from its first transient failure. The error handler tells each failure to
+ * {@link #listener()} before it asks the back-off for the next wait.
  */
 final class ClassifiedBackOff {
 
@@ -24,8 +25,8 @@ final class ClassifiedBackOff {
 	private final IntervalFunction transientIntervals;
 
 	/**
-	 * The kind of the latest failure on each partition: a partition retries one record at a time (it waits for
-	 * it), so this holds at most one entry per partition.
+	 * The kind of the latest failure on each partition: a partition retries one record at
+	 * a time (it waits for it), so this holds at most one entry per partition.
 	 */
 	private final Map<String, FailureKind> latest = new ConcurrentHashMap<>();
 
@@ -35,7 +36,10 @@ final class ClassifiedBackOff {
 				settings.maxBackoff());
 	}
 
-	/** @return the listener that records the kind of every failed delivery, and forgets a record once it is done */
+	/**
+	 * @return the listener that records the kind of every failed delivery, and forgets a
+	 * record once it is done
+	 */
 	RetryListener listener() {
 		return new RetryListener() {
 
@@ -59,7 +63,8 @@ final class ClassifiedBackOff {
 
 	/**
 	 * The back-off of one failed record.
-	 * @param record the record ({@code null} for the handler's default, never used for a real record)
+	 * @param record the record ({@code null} for the handler's default, never used for a
+	 * real record)
 	 * @return its back-off
 	 */
 	BackOff of(ConsumerRecord<?, ?> record) {
@@ -94,7 +99,9 @@ final class ClassifiedBackOff {
 		return BackOffExecution.STOP;
 	}
 
-	/** @return how many records are being retried now */
+	/**
+	 * @return how many records are being retried now
+	 */
 	int retrying() {
 		return this.latest.size();
 	}

@@ -16,14 +16,16 @@ import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.stereotype.Component;
 
 /**
- * Consumes the identity events a poll at a time. Each poll is applied in one database transaction, which also
- * stores the next offset of each partition; the listener container commits Kafka's offsets after this method
- * returned. A crash in between redelivers the records, which the stored offsets (and the inbox) pass over.
+ * Consumes the identity events a poll at a time. Each poll is applied in one database
+ * transaction, which also stores the next offset of each partition; the listener
+ * container commits Kafka's offsets after this method returned. A crash in between
+ * redelivers the records, which the stored offsets (and the inbox) pass over.
  * <p>
- * When partitions are assigned, each is sought to the offset stored with the state, not Kafka's committed one:
- * a database restored from a backup resumes where its state ends, and a partition this database never applied
- * starts from the beginning of the topic. (Each poll checks the same again, for a database that could not be read
- * at the assignment.)
+ * When partitions are assigned, each is sought to the offset stored with the state, not
+ * Kafka's committed one: a database restored from a backup resumes where its state ends,
+ * and a partition this database never applied starts from the beginning of the topic.
+ * (Each poll checks the same again, for a database that could not be read at the
+ * assignment.)
  */
 @Component
 class EventListener implements ConsumerSeekAware {
@@ -53,8 +55,10 @@ class EventListener implements ConsumerSeekAware {
 				Long next = stored.get(partition);
 				if (next != null) {
 					if (!next.equals(committed)) {
-						log.info("Partition {}: resuming at offset {} stored with the state (Kafka's committed offset is "
-								+ "{})", partition, next, committed);
+						log.info(
+								"Partition {}: resuming at offset {} stored with the state (Kafka's committed offset is "
+										+ "{})",
+								partition, next, committed);
 					}
 					callback.seek(partition.topic(), partition.partition(), next);
 				}

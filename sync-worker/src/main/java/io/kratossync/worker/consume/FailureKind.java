@@ -10,21 +10,29 @@ import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.transaction.TransactionException;
 
 /**
- * Why a record failed, decided once for every failure of the listener, from the whole chain of causes.
+ * Why a record failed, decided once for every failure of the listener, from the whole
+ * chain of causes.
  */
 enum FailureKind {
 
-	/** The record can never be applied (undecodable, missing header, unknown type, invalid data): dead-letter it. */
+	/**
+	 * The record can never be applied (undecodable, missing header, unknown type, invalid
+	 * data): dead-letter it.
+	 */
 	POISON,
 
 	/**
-	 * The record is fine but the database is not: any database error, whatever its SQLSTATE (down, connection
-	 * lost, read-only during a failover, serialization failure, deadlock, a constraint a migration will fix...).
-	 * Retried with back-off for as long as it takes, never dead-lettered: the partition waits, nothing is skipped.
+	 * The record is fine but the database is not: any database error, whatever its
+	 * SQLSTATE (down, connection lost, read-only during a failover, serialization
+	 * failure, deadlock, a constraint a migration will fix...). Retried with back-off for
+	 * as long as it takes, never dead-lettered: the partition waits, nothing is skipped.
 	 */
 	TRANSIENT,
 
-	/** Anything else (a bug): a few attempts, then dead-letter, so it cannot block its partition forever. */
+	/**
+	 * Anything else (a bug): a few attempts, then dead-letter, so it cannot block its
+	 * partition forever.
+	 */
 	UNKNOWN;
 
 	static FailureKind of(Throwable failure) {
@@ -34,7 +42,8 @@ enum FailureKind {
 					|| t instanceof ConversionException) {
 				return POISON;
 			}
-			database |= t instanceof DataAccessException || t instanceof SQLException || t instanceof TransactionException;
+			database |= t instanceof DataAccessException || t instanceof SQLException
+					|| t instanceof TransactionException;
 		}
 		return database ? TRANSIENT : UNKNOWN;
 	}

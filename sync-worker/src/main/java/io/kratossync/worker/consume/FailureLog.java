@@ -12,9 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs failed deliveries so that an outage (every poll failing while the database is read-only, say) writes a few
- * lines, not one per attempt: the first failure of each kind in a minute at once, with its event and cause, and
- * then one summary a minute with the counts and the latest failure. The counts are also in
+ * Logs failed deliveries so that an outage (every poll failing while the database is
+ * read-only, say) writes a few lines, not one per attempt: the first failure of each kind
+ * in a minute at once, with its event and cause, and then one summary a minute with the
+ * counts and the latest failure. The counts are also in
  * {@code kratos_sync_consumer_failures_total}.
  */
 final class FailureLog {

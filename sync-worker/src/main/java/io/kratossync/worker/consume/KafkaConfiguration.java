@@ -38,21 +38,28 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Consumer error handling, classified once ({@link FailureKind}): a poison record goes to the dead-letter topic
- * at once, with the exception, its message and the original topic, partition, offset and time in
- * {@code kafka_dlt-*} headers and a one-line reason in {@code kratos_sync_dlt_reason}, and the partition moves on; a transient failure is retried with exponential
- * back-off without end (the partition waits; nothing is skipped, nothing dead-lettered); anything else gets a
- * few attempts, then the dead-letter topic.
+ * Consumer error handling, classified once ({@link FailureKind}): a poison record goes to
+ * the dead-letter topic at once, with the exception, its message and the original topic,
+ * partition, offset and time in {@code kafka_dlt-*} headers and a one-line reason in
+ * {@code kratos_sync_dlt_reason}, and the partition moves on; a transient failure is
+ * retried with exponential back-off without end (the partition waits; nothing is skipped,
+ * nothing dead-lettered); anything else gets a few attempts, then the dead-letter topic.
  */
 @Configuration(proxyBeanMethods = false)
 class KafkaConfiguration {
 
 	private static final Logger log = LoggerFactory.getLogger(KafkaConfiguration.class);
 
-	/** Header of a dead letter that says, in one line, why the record could not be applied. */
+	/**
+	 * Header of a dead letter that says, in one line, why the record could not be
+	 * applied.
+	 */
 	static final String REASON_HEADER = "kratos_sync_dlt_reason";
 
-	/** The topics the worker reads and writes, checked against the topic policy at start-up. */
+	/**
+	 * The topics the worker reads and writes, checked against the topic policy at
+	 * start-up.
+	 */
 	@Bean
 	ServiceTopics serviceTopics() {
 		return new ServiceTopics(List.of(Topics.IDENTITY_EVENTS.name(), Topics.IDENTITY_EVENTS_DLT.name()));
@@ -65,7 +72,8 @@ class KafkaConfiguration {
 		Map<String, Object> producer = kafka.buildProducerProperties();
 		producer.put(ProducerConfig.ACKS_CONFIG, "all");
 		producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-		// a record that failed to decode is dead-lettered with its original bytes; one that failed later with its
+		// a record that failed to decode is dead-lettered with its original bytes; one
+		// that failed later with its
 		// decoded event, written back in the same wire format
 		DelegatingByTypeSerializer values = new DelegatingByTypeSerializer(
 				Map.of(byte[].class, new ByteArraySerializer(), EventEnvelope.class, new EventEnvelopeSerializer()));
@@ -82,13 +90,15 @@ class KafkaConfiguration {
 			log.error("Dead-lettered event {} type {} key {} from {}-{}@{}: {}", header(record, CloudEventHeaders.ID),
 					type, record.key(), record.topic(), record.partition(), record.offset(), ex.getMessage());
 			recoverer.accept(record, ex);
-			// the dead letter is durable: the state's position moves past it, as Kafka's committed offset does
+			// the dead letter is durable: the state's position moves past it, as Kafka's
+			// committed offset does
 			inTransaction.executeWithoutResult((tx) -> offsets
 				.store(Map.of(new TopicPartition(record.topic(), record.partition()), record.offset() + 1)));
 			meters.counter("kratos_sync_events", "type", (type != null) ? type : "unknown", "outcome", "dead_lettered")
 				.increment();
 		}, backOffs.of(null));
-		// the back-off follows the kind of the latest failure, told to it by the retry listener before each wait
+		// the back-off follows the kind of the latest failure, told to it by the retry
+		// listener before each wait
 		handler.setBackOffFunction((record, ex) -> backOffs.of(record));
 		handler.setResetStateOnExceptionChange(false);
 		handler.setRetryListeners(backOffs.listener(), new RetryListener() {
@@ -106,7 +116,10 @@ class KafkaConfiguration {
 		return handler;
 	}
 
-	/** The most telling description of why a record failed: the decoding error if any, else the root cause. */
+	/**
+	 * The most telling description of why a record failed: the decoding error if any,
+	 * else the root cause.
+	 */
 	static String reason(Throwable ex) {
 		for (Throwable t = ex; t != null; t = (t.getCause() == t) ? null : t.getCause()) {
 			if (t instanceof EventDecodingException) {

@@ -15,9 +15,10 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The next offset of each partition ({@code consumer_offsets}), written in the transaction that applies the
- * records before it, so that the state and the position that produced it are one: a database restored from a
- * backup resumes where its state ends, and a fresh database from the beginning of the topic.
+ * The next offset of each partition ({@code consumer_offsets}), written in the
+ * transaction that applies the records before it, so that the state and the position that
+ * produced it are one: a database restored from a backup resumes where its state ends,
+ * and a fresh database from the beginning of the topic.
  */
 @Component
 public class OffsetStore {
@@ -34,7 +35,8 @@ public class OffsetStore {
 	}
 
 	/**
-	 * Stores the next offsets, never moving one back (a worker that lost its partitions may still finish a poll).
+	 * Stores the next offsets, never moving one back (a worker that lost its partitions
+	 * may still finish a poll).
 	 * @param next the next offset of each partition
 	 */
 	@Transactional(propagation = Propagation.MANDATORY)
@@ -55,7 +57,8 @@ public class OffsetStore {
 			ids[i] = (id != null) ? id : "";
 			offsets[i++] = entry.getValue();
 		}
-		// an unknown id ('') keeps the stored one; a new id (the topic was created again) replaces the offset
+		// an unknown id ('') keeps the stored one; a new id (the topic was created again)
+		// replaces the offset
 		this.jdbc.sql("""
 				INSERT INTO consumer_offsets AS o (topic, partition_no, topic_id, next_offset)
 				SELECT * FROM unnest(?::text[], ?::integer[], ?::text[], ?::bigint[])
@@ -64,14 +67,13 @@ public class OffsetStore {
 				                          THEN EXCLUDED.next_offset
 				                          ELSE GREATEST(o.next_offset, EXCLUDED.next_offset) END,
 				       topic_id = CASE WHEN EXCLUDED.topic_id <> '' THEN EXCLUDED.topic_id ELSE o.topic_id END,
-				       updated_at = now()""")
-			.params(topics, partitions, ids, offsets)
-			.update();
+				       updated_at = now()""").params(topics, partitions, ids, offsets).update();
 	}
 
 	/**
-	 * The stored next offsets of some partitions, of the topics as they are now: an offset stored for another
-	 * topic id (the topic was deleted and created again, or this is another cluster) is left out, with a warning.
+	 * The stored next offsets of some partitions, of the topics as they are now: an
+	 * offset stored for another topic id (the topic was deleted and created again, or
+	 * this is another cluster) is left out, with a warning.
 	 * @param partitions the partitions
 	 * @return the offset of each one that has one
 	 */
@@ -81,8 +83,9 @@ public class OffsetStore {
 			return stored;
 		}
 		List<String> keys = partitions.stream().map((tp) -> tp.topic() + "-" + tp.partition()).toList();
-		this.jdbc.sql("SELECT topic, partition_no, topic_id, next_offset FROM consumer_offsets"
-				+ " WHERE topic || '-' || partition_no IN (:keys)")
+		this.jdbc
+			.sql("SELECT topic, partition_no, topic_id, next_offset FROM consumer_offsets"
+					+ " WHERE topic || '-' || partition_no IN (:keys)")
 			.param("keys", keys)
 			.query((rs, row) -> {
 				TopicPartition partition = new TopicPartition(rs.getString(1), rs.getInt(2));
@@ -105,7 +108,8 @@ public class OffsetStore {
 	 * @return whether the inbox holds a record of it
 	 */
 	boolean everApplied(TopicPartition partition) {
-		return this.jdbc.sql("SELECT EXISTS (SELECT 1 FROM processed_events WHERE source_topic = ? AND partition_no = ?)")
+		return this.jdbc
+			.sql("SELECT EXISTS (SELECT 1 FROM processed_events WHERE source_topic = ? AND partition_no = ?)")
 			.params(partition.topic(), partition.partition())
 			.query(Boolean.class)
 			.single();

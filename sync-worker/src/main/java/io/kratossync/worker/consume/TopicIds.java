@@ -13,9 +13,9 @@ import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.stereotype.Component;
 
 /**
- * Kafka's id of each topic the worker reads, looked up once a minute at most. Offsets stored with the state belong
- * to one topic id: when a topic is deleted and created again, or the worker points at another cluster, they mean
- * nothing for the new topic.
+ * Kafka's id of each topic the worker reads, looked up once a minute at most. Offsets
+ * stored with the state belong to one topic id: when a topic is deleted and created
+ * again, or the worker points at another cluster, they mean nothing for the new topic.
  */
 @Component
 class TopicIds {
@@ -56,7 +56,9 @@ class TopicIds {
 		}
 	}
 
-	/** @return the topics whose id is known */
+	/**
+	 * @return the topics whose id is known
+	 */
 	Set<String> topics() {
 		return this.known.keySet();
 	}

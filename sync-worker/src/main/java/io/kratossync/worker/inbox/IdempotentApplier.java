@@ -25,9 +25,10 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Applies each event at most once in effect: in the caller's transaction it inserts the event id into the inbox
- * first and, only if the id was new, lets the handler change state. A duplicate delivery changes nothing; a failure
- * rolls back both, so the event is applied on the next delivery.
+ * Applies each event at most once in effect: in the caller's transaction it inserts the
+ * event id into the inbox first and, only if the id was new, lets the handler change
+ * state. A duplicate delivery changes nothing; a failure rolls back both, so the event is
+ * applied on the next delivery.
  */
 @Component
 public class IdempotentApplier {
@@ -86,9 +87,10 @@ public class IdempotentApplier {
 	}
 
 	/**
-	 * Applies a batch of events, each unless it was processed before, inside the caller's transaction and in a
-	 * few round trips: one statement records every id in the inbox, and the state changes of the new ones go
-	 * in JDBC batches, in delivery order. All or nothing: when it throws, the caller rolls back.
+	 * Applies a batch of events, each unless it was processed before, inside the caller's
+	 * transaction and in a few round trips: one statement records every id in the inbox,
+	 * and the state changes of the new ones go in JDBC batches, in delivery order. All or
+	 * nothing: when it throws, the caller rolls back.
 	 * @param deliveries the events in delivery order
 	 * @return how many events had each outcome
 	 */

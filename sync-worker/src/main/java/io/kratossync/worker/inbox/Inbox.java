@@ -15,8 +15,8 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The inbox of processed event ids. Recording an event only makes sense inside the transaction that applies it,
- * so {@link #record} refuses to run without one.
+ * The inbox of processed event ids. Recording an event only makes sense inside the
+ * transaction that applies it, so {@link #record} refuses to run without one.
  */
 @Component
 class Inbox {
@@ -31,7 +31,8 @@ class Inbox {
 	 * Records the event as processed.
 	 * @param event the event
 	 * @param source where the record was read
-	 * @return {@code true} the first time, {@code false} when the event was processed before (a duplicate)
+	 * @return {@code true} the first time, {@code false} when the event was processed
+	 * before (a duplicate)
 	 */
 	@Transactional(propagation = Propagation.MANDATORY)
 	boolean record(EventEnvelope event, RecordPosition source) {
@@ -48,8 +49,8 @@ class Inbox {
 	/**
 	 * Records the events of a batch as processed, in one statement.
 	 * @param deliveries the events and where their records were read, in order
-	 * @return the ids recorded now; an id missing from it was processed before (a duplicate). An id delivered
-	 * twice in the batch is recorded once
+	 * @return the ids recorded now; an id missing from it was processed before (a
+	 * duplicate). An id delivered twice in the batch is recorded once
 	 */
 	@Transactional(propagation = Propagation.MANDATORY)
 	Set<UUID> recordAll(List<Delivery> deliveries) {

@@ -20,10 +20,12 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The outbox of Kratos Admin API calls ({@code kratos_actions}). An action is written in the transaction of the
- * state change that needs it, so it exists if and only if the change committed; the {@link OutboxExecutor}
- * runs it afterwards. A claim leases actions to one executor under a token of its own: only the holder of the
- * token records an outcome, so an executor whose lease ran out can no longer overwrite what another one did.
+ * The outbox of Kratos Admin API calls ({@code kratos_actions}). An action is written in
+ * the transaction of the state change that needs it, so it exists if and only if the
+ * change committed; the {@link OutboxExecutor} runs it afterwards. A claim leases actions
+ * to one executor under a token of its own: only the holder of the token records an
+ * outcome, so an executor whose lease ran out can no longer overwrite what another one
+ * did.
  */
 @Repository
 public class KratosActions {
@@ -42,9 +44,11 @@ public class KratosActions {
 	}
 
 	/**
-	 * Queues "revoke all sessions of the identity". One event queues it at most once. It becomes due once the
-	 * partition of the event has been applied up to {@code dueOffset}, the end the partition had when the event
-	 * was applied: catching up with history first applies what came after it, which may satisfy the requirement.
+	 * Queues "revoke all sessions of the identity". One event queues it at most once. It
+	 * becomes due once the partition of the event has been applied up to
+	 * {@code dueOffset}, the end the partition had when the event was applied: catching
+	 * up with history first applies what came after it, which may satisfy the
+	 * requirement.
 	 * @param identityId the identity
 	 * @param eventId the event that requires it
 	 * @param source where the event was read
@@ -62,9 +66,10 @@ public class KratosActions {
 	}
 
 	/**
-	 * Claims due actions: each gets this claim's lease token and stays hidden from every other executor until
-	 * {@code leaseUntil}; if this one dies mid-call, the action is due again after the lease. Due: its time has
-	 * come, and its partition has been applied up to its due offset.
+	 * Claims due actions: each gets this claim's lease token and stays hidden from every
+	 * other executor until {@code leaseUntil}; if this one dies mid-call, the action is
+	 * due again after the lease. Due: its time has come, and its partition has been
+	 * applied up to its due offset.
 	 * @param limit the most to claim
 	 * @param leaseUntil until when they are hidden
 	 * @param token this claim's lease token
@@ -85,8 +90,8 @@ public class KratosActions {
 			.param("limit", limit)
 			.param("token", token)
 			.query((rs, n) -> new Claimed(rs.getLong("id"), rs.getString("action"),
-					rs.getObject("identity_id", UUID.class), rs.getObject("event_id", UUID.class), rs.getInt("attempts"),
-					rs.getObject("created_at", OffsetDateTime.class).toInstant(), token))
+					rs.getObject("identity_id", UUID.class), rs.getObject("event_id", UUID.class),
+					rs.getInt("attempts"), rs.getObject("created_at", OffsetDateTime.class).toInstant(), token))
 			.list();
 	}
 
@@ -95,10 +100,11 @@ public class KratosActions {
 	}
 
 	/**
-	 * Marks skipped every due revocation whose requirement is no longer the one in force: a later password change
-	 * satisfied it, or a newer requirement (with a revocation of its own) replaced it. Catching up with history,
-	 * this is why a requirement satisfied later in the topic never logs anyone out. (Actions queued before due
-	 * offsets existed have none, and run as they were queued.)
+	 * Marks skipped every due revocation whose requirement is no longer the one in force:
+	 * a later password change satisfied it, or a newer requirement (with a revocation of
+	 * its own) replaced it. Catching up with history, this is why a requirement satisfied
+	 * later in the topic never logs anyone out. (Actions queued before due offsets
+	 * existed have none, and run as they were queued.)
 	 * @return what was skipped
 	 */
 	@Transactional
@@ -117,12 +123,18 @@ public class KratosActions {
 			.list();
 	}
 
-	/** @return whether the outcome was recorded (false: the lease was lost to another executor) */
+	/**
+	 * @return whether the outcome was recorded (false: the lease was lost to another
+	 * executor)
+	 */
 	boolean done(Claimed action) {
 		return outcome(action, "status = 'done', completed_at = now(), last_error = NULL", null);
 	}
 
-	/** @return whether the outcome was recorded (false: the lease was lost to another executor) */
+	/**
+	 * @return whether the outcome was recorded (false: the lease was lost to another
+	 * executor)
+	 */
 	boolean retryAt(Claimed action, Instant next, String error) {
 		return this.jdbc.sql("""
 				UPDATE kratos_actions SET next_attempt_at = ?, last_error = ?, lease_token = NULL
@@ -131,14 +143,17 @@ public class KratosActions {
 			.update() == 1;
 	}
 
-	/** @return whether the outcome was recorded (false: the lease was lost to another executor) */
+	/**
+	 * @return whether the outcome was recorded (false: the lease was lost to another
+	 * executor)
+	 */
 	boolean failed(Claimed action, String error) {
 		return outcome(action, "status = 'failed', completed_at = now(), last_error = ?", truncate(error));
 	}
 
 	/**
-	 * Gives a claimed action back without counting an attempt (the circuit breaker refused the call, or the lease
-	 * could not cover it).
+	 * Gives a claimed action back without counting an attempt (the circuit breaker
+	 * refused the call, or the lease could not cover it).
 	 * @param action the action
 	 * @param next when it is due again
 	 * @return whether it was given back
@@ -159,7 +174,9 @@ public class KratosActions {
 		return updated == 1;
 	}
 
-	/** @return how long the oldest waiting action has waited, if any waits */
+	/**
+	 * @return how long the oldest waiting action has waited, if any waits
+	 */
 	public Optional<Duration> oldestPendingAge() {
 		return this.jdbc.sql("SELECT min(created_at) FROM kratos_actions WHERE status = 'pending'")
 			.query((rs, n) -> rs.getObject(1, OffsetDateTime.class))
@@ -168,7 +185,9 @@ public class KratosActions {
 			.map((oldest) -> Duration.between(oldest.toInstant(), Instant.now()));
 	}
 
-	/** @return the number of actions waiting to run */
+	/**
+	 * @return the number of actions waiting to run
+	 */
 	public long pendingCount() {
 		return this.jdbc.sql("SELECT count(*) FROM kratos_actions WHERE status = 'pending'").query(Long.class).single();
 	}

@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 
 /**
- * Calls Kratos's Admin API. Self-hosted Kratos has no auth on the admin port; Ory Network wants a bearer API key.
+ * Calls Kratos's Admin API. Self-hosted Kratos has no auth on the admin port; Ory Network
+ * wants a bearer API key.
  */
 @Component
 class KratosAdminClient {
@@ -24,15 +25,18 @@ class KratosAdminClient {
 	/** The result of one call. */
 	enum Result {
 
-		/** The sessions are gone: 204 (deleted) or 404 (there were none, or a retry after success). */
+		/**
+		 * The sessions are gone: 204 (deleted) or 404 (there were none, or a retry after
+		 * success).
+		 */
 		DONE,
 
 		/** Kratos refused the request as malformed (400): retrying cannot help. */
 		REJECTED,
 
 		/**
-		 * Kratos refused our credentials (401 or 403): a configuration error (e.g. a wrong Ory Network token), retried
-		 * once it is mended, and reported until then.
+		 * Kratos refused our credentials (401 or 403): a configuration error (e.g. a
+		 * wrong Ory Network token), retried once it is mended, and reported until then.
 		 */
 		UNAUTHORIZED,
 
@@ -46,7 +50,8 @@ class KratosAdminClient {
 	 *
 	 * @param result what it means
 	 * @param detail status or error, for the log and the outbox row
-	 * @param retryAfter how long Kratos asked us to wait ({@code Retry-After} of a 429 or 503), or {@code null}
+	 * @param retryAfter how long Kratos asked us to wait ({@code Retry-After} of a 429 or
+	 * 503), or {@code null}
 	 */
 	record Outcome(Result result, String detail, Duration retryAfter) {
 
@@ -70,7 +75,8 @@ class KratosAdminClient {
 	}
 
 	/**
-	 * {@code DELETE /admin/identities/{id}/sessions}: revokes (deletes) every session of the identity.
+	 * {@code DELETE /admin/identities/{id}/sessions}: revokes (deletes) every session of
+	 * the identity.
 	 * @param identityId the identity
 	 * @return the outcome
 	 */
@@ -102,7 +108,8 @@ class KratosAdminClient {
 	/**
 	 * Reads a {@code Retry-After} header: delay seconds or an HTTP date.
 	 * @param value the header, or {@code null}
-	 * @return the wait, at most {@link #MAX_RETRY_AFTER}; {@code null} when absent or unreadable
+	 * @return the wait, at most {@link #MAX_RETRY_AFTER}; {@code null} when absent or
+	 * unreadable
 	 */
 	static Duration retryAfter(String value) {
 		if (value == null || value.isBlank()) {

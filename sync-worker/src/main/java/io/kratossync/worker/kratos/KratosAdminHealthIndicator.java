@@ -14,10 +14,12 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.stereotype.Component;
 
 /**
- * Whether Kratos's Admin API accepts our credentials. A {@code 401} or {@code 403} is a configuration error (a
- * wrong Ory Network token, an admin URL that points at a proxy asking for login): it is logged at ERROR (at most
- * once a minute), counted in {@code kratos_sync_kratos_auth_failures_total}, and takes readiness down until a
- * call succeeds again, instead of days of silent retries. Part of the readiness group as {@code kratosAdmin}.
+ * Whether Kratos's Admin API accepts our credentials. A {@code 401} or {@code 403} is a
+ * configuration error (a wrong Ory Network token, an admin URL that points at a proxy
+ * asking for login): it is logged at ERROR (at most once a minute), counted in
+ * {@code kratos_sync_kratos_auth_failures_total}, and takes readiness down until a call
+ * succeeds again, instead of days of silent retries. Part of the readiness group as
+ * {@code kratosAdmin}.
  */
 @Component("kratosAdminHealthIndicator")
 public class KratosAdminHealthIndicator extends AbstractHealthIndicator {
@@ -49,9 +51,10 @@ public class KratosAdminHealthIndicator extends AbstractHealthIndicator {
 		this.refusal.set(detail);
 		if (!this.firstLogged || this.errorLog.closeIfOver() >= 0) {
 			this.firstLogged = true;
-			log.error("Kratos Admin API at {} refused our credentials ({}): revocations wait in the outbox and "
-					+ "readiness is down until a call succeeds; this line repeats at most once a minute", adminUrl,
-					detail);
+			log.error(
+					"Kratos Admin API at {} refused our credentials ({}): revocations wait in the outbox and "
+							+ "readiness is down until a call succeeds; this line repeats at most once a minute",
+					adminUrl, detail);
 		}
 	}
 

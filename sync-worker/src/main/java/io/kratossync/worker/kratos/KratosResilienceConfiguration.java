@@ -18,8 +18,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The circuit breaker around the Kratos Admin API, and the outbox gauges. The breaker's state is exported as
- * {@code resilience4j_circuitbreaker_state{name="kratos-admin"}}; every transition is logged.
+ * The circuit breaker around the Kratos Admin API, and the outbox gauges. The breaker's
+ * state is exported as {@code resilience4j_circuitbreaker_state{name="kratos-admin"}};
+ * every transition is logged.
  */
 @Configuration(proxyBeanMethods = false)
 class KratosResilienceConfiguration {
@@ -55,8 +56,9 @@ class KratosResilienceConfiguration {
 			Gauge.builder("kratos_sync_outbox_pending", actions, (a) -> safely(a::pendingCount))
 				.description("Kratos Admin API calls waiting in the outbox")
 				.register(meters);
-			Gauge.builder("kratos_sync_outbox_oldest_pending_age", actions,
-					(a) -> safely(() -> a.oldestPendingAge().map(Duration::toSeconds).orElse(0L)))
+			Gauge
+				.builder("kratos_sync_outbox_oldest_pending_age", actions,
+						(a) -> safely(() -> a.oldestPendingAge().map(Duration::toSeconds).orElse(0L)))
 				.description("Age in seconds of the oldest waiting Kratos Admin API call")
 				.baseUnit("seconds")
 				.register(meters);

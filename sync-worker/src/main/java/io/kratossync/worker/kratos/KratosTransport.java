@@ -10,7 +10,8 @@ import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The HTTP transport to Kratos, with the configured connect and read timeouts, shared by both clients.
+ * The HTTP transport to Kratos, with the configured connect and read timeouts, shared by
+ * both clients.
  */
 @Component
 public class KratosTransport {
@@ -32,7 +33,8 @@ public class KratosTransport {
 	}
 
 	/**
-	 * A one-line description of a failed call, without request details (which may hold credentials).
+	 * A one-line description of a failed call, without request details (which may hold
+	 * credentials).
 	 * @param ex the failure
 	 * @return the description
 	 */
@@ -44,7 +46,8 @@ public class KratosTransport {
 			if (t instanceof java.net.http.HttpTimeoutException || t instanceof java.net.SocketTimeoutException) {
 				return "timed out";
 			}
-			if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+			if (t instanceof java.nio.channels.UnresolvedAddressException
+					|| t instanceof java.net.UnknownHostException) {
 				return "unknown host";
 			}
 			if (t == t.getCause()) {

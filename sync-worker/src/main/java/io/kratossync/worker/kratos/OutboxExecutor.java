@@ -24,10 +24,11 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
 
 /**
- * Works off the outbox: claims due actions, calls Kratos, and records the result. A failed call is retried with
- * jittered exponential back-off up to a cap; a circuit breaker stops calling a Kratos that keeps failing and
- * lets a trial call through after a while. Nothing is dropped: an action that keeps failing past
- * {@code give-up-after} is marked failed, counted, and logged at ERROR for an operator. Revocation is idempotent
+ * Works off the outbox: claims due actions, calls Kratos, and records the result. A
+ * failed call is retried with jittered exponential back-off up to a cap; a circuit
+ * breaker stops calling a Kratos that keeps failing and lets a trial call through after a
+ * while. Nothing is dropped: an action that keeps failing past {@code give-up-after} is
+ * marked failed, counted, and logged at ERROR for an operator. Revocation is idempotent
  * in Kratos (404 after a success), so running an action twice is harmless.
  */
 @Component
@@ -69,15 +70,17 @@ class OutboxExecutor {
 		this.credentials = credentials;
 		this.worstCall = worstCall(properties.kratos());
 		if (this.settings.lease().compareTo(this.worstCall.multipliedBy(2)) < 0) {
-			throw new IllegalStateException("Refusing to start: the outbox lease (kratos-sync.worker.outbox.lease = "
-					+ this.settings.lease() + ") must be at least twice the longest Kratos call (KRATOS_CONNECT_TIMEOUT + "
-					+ "KRATOS_READ_TIMEOUT = " + this.worstCall + "), or another worker could call again while a call "
-					+ "is still in flight");
+			throw new IllegalStateException(
+					"Refusing to start: the outbox lease (kratos-sync.worker.outbox.lease = " + this.settings.lease()
+							+ ") must be at least twice the longest Kratos call (KRATOS_CONNECT_TIMEOUT + "
+							+ "KRATOS_READ_TIMEOUT = " + this.worstCall
+							+ "), or another worker could call again while a call " + "is still in flight");
 		}
 	}
 
 	/**
-	 * The longest one Kratos call can take: connect, then read. A lease must cover every call of its claim.
+	 * The longest one Kratos call can take: connect, then read. A lease must cover every
+	 * call of its claim.
 	 * @param kratos the Kratos client settings
 	 * @return the duration
 	 */
@@ -86,8 +89,8 @@ class OutboxExecutor {
 	}
 
 	/**
-	 * How many actions one claim takes: no more than its lease covers at the worst case of each call, with the
-	 * first half of the lease as margin.
+	 * How many actions one claim takes: no more than its lease covers at the worst case
+	 * of each call, with the first half of the lease as margin.
 	 * @return the claim size, at least 1
 	 */
 	int claimSize() {
@@ -131,7 +134,8 @@ class OutboxExecutor {
 			for (int i = 0; i < claimed.size(); i++) {
 				Claimed action = claimed.get(i);
 				if (this.clock.instant().plus(this.worstCall).isAfter(leaseUntil)) {
-					// the lease could not cover this call any more: give it back rather than call without it
+					// the lease could not cover this call any more: give it back rather
+					// than call without it
 					this.actions.release(action, this.clock.instant());
 					continue;
 				}
@@ -180,8 +184,9 @@ class OutboxExecutor {
 	}
 
 	/**
-	 * Schedules the next attempt after the back-off, or after {@code atLeast} when that is longer (Kratos's
-	 * {@code Retry-After}, or the longest back-off while Kratos refuses our credentials).
+	 * Schedules the next attempt after the back-off, or after {@code atLeast} when that
+	 * is longer (Kratos's {@code Retry-After}, or the longest back-off while Kratos
+	 * refuses our credentials).
 	 */
 	private void retryLater(Claimed action, String detail, Duration atLeast) {
 		Instant now = this.clock.instant();
@@ -194,12 +199,16 @@ class OutboxExecutor {
 			wait = atLeast;
 		}
 		record(action, this.actions.retryAt(action, now.plus(wait), detail), "retry");
-		log.warn("Kratos Admin API at {} did not revoke sessions of identity {} for event {} ({}); "
-				+ "the revocation waits in the outbox, attempt {} failed, next in {} ms", this.adminUrl,
-				action.identityId(), action.eventId(), detail, action.attempts(), wait.toMillis());
+		log.warn(
+				"Kratos Admin API at {} did not revoke sessions of identity {} for event {} ({}); "
+						+ "the revocation waits in the outbox, attempt {} failed, next in {} ms",
+				this.adminUrl, action.identityId(), action.eventId(), detail, action.attempts(), wait.toMillis());
 	}
 
-	/** Says so when an outcome was not recorded: the lease went to another executor, whose outcome stands. */
+	/**
+	 * Says so when an outcome was not recorded: the lease went to another executor, whose
+	 * outcome stands.
+	 */
 	private static void record(Claimed action, boolean recorded, String outcome) {
 		if (!recorded) {
 			log.warn("Lost the lease of the action for event {} (another executor took it over); its outcome '{}' "
@@ -210,14 +219,15 @@ class OutboxExecutor {
 	private void fail(Claimed action, String detail, String why) {
 		record(action, this.actions.failed(action, detail), "failed");
 		this.meters.counter("kratos_sync_outbox_failed", "action", action.action()).increment();
-		log.error("{}: revoking sessions of identity {} for event {} failed ({}); marked failed, "
-				+ "revoke them by hand with DELETE /admin/identities/{}/sessions", why, action.identityId(),
-				action.eventId(), detail, action.identityId());
+		log.error(
+				"{}: revoking sessions of identity {} for event {} failed ({}); marked failed, "
+						+ "revoke them by hand with DELETE /admin/identities/{}/sessions",
+				why, action.identityId(), action.eventId(), detail, action.identityId());
 	}
 
 	/**
-	 * Exponential back-off with "equal jitter": half the exponential wait plus a random share of the other half,
-	 * capped.
+	 * Exponential back-off with "equal jitter": half the exponential wait plus a random
+	 * share of the other half, capped.
 	 */
 	Duration backoff(int attempts) {
 		long base = this.settings.initialBackoff().toMillis();

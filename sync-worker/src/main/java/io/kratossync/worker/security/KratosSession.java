@@ -6,9 +6,10 @@ import java.util.UUID;
  * The caller of the end-user realm: whose Kratos session the request carried, as Kratos's
  * {@code /sessions/whoami} told. A handler answers only about this identity.
  *
- * @param identityId the identity of the session; {@code null} when Kratos wants a second factor first (its 403
- * does not say whose session it is)
- * @param needsSecondFactor whether Kratos wants a higher authenticator assurance level before it serves the session
+ * @param identityId the identity of the session; {@code null} when Kratos wants a second
+ * factor first (its 403 does not say whose session it is)
+ * @param needsSecondFactor whether Kratos wants a higher authenticator assurance level
+ * before it serves the session
  */
 public record KratosSession(UUID identityId, boolean needsSecondFactor) {
 }

@@ -19,10 +19,12 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.web.client.RestClient;
 
 /**
- * Validates a caller's Kratos session through {@code GET /sessions/whoami} on Kratos's public API, forwarding
- * the session cookie or the {@code X-Session-Token} header and nothing else. Calls go through a circuit breaker,
- * so that a Kratos that is down is not asked once per request; an active session can be remembered for a short
- * while ({@code WHOAMI_CACHE_TTL}, off by default), keyed by a SHA-256 digest of the token, never the token.
+ * Validates a caller's Kratos session through {@code GET /sessions/whoami} on Kratos's
+ * public API, forwarding the session cookie or the {@code X-Session-Token} header and
+ * nothing else. Calls go through a circuit breaker, so that a Kratos that is down is not
+ * asked once per request; an active session can be remembered for a short while
+ * ({@code WHOAMI_CACHE_TTL}, off by default), keyed by a SHA-256 digest of the token,
+ * never the token.
  */
 class KratosSessions {
 
@@ -40,7 +42,10 @@ class KratosSessions {
 		record Unauthenticated() implements Verdict {
 		}
 
-		/** 403: a session, but a higher authenticator assurance level (second factor) is required. */
+		/**
+		 * 403: a session, but a higher authenticator assurance level (second factor) is
+		 * required.
+		 */
 		record NeedsSecondFactor() implements Verdict {
 		}
 
@@ -75,8 +80,9 @@ class KratosSessions {
 	}
 
 	/**
-	 * Whether a presented token or cookie value can be a Kratos session at all: 1 to 4096 characters that may stand
-	 * in a cookie or header value (RFC 6265 cookie-octets). Anything else is refused without asking Kratos.
+	 * Whether a presented token or cookie value can be a Kratos session at all: 1 to 4096
+	 * characters that may stand in a cookie or header value (RFC 6265 cookie-octets).
+	 * Anything else is refused without asking Kratos.
 	 * @param value the value
 	 * @return whether it can be sent on
 	 */
@@ -171,12 +177,16 @@ class KratosSessions {
 		this.cache.put(key, new Remembered(verdict, now + this.ttlNanos));
 	}
 
-	/** @return the name of Kratos's session cookie */
+	/**
+	 * @return the name of Kratos's session cookie
+	 */
 	String cookieName() {
 		return this.cookieName;
 	}
 
-	/** @return how long an active session is remembered; zero when not at all */
+	/**
+	 * @return how long an active session is remembered; zero when not at all
+	 */
 	Duration cacheTtl() {
 		return Duration.ofNanos(this.ttlNanos);
 	}
@@ -193,7 +203,10 @@ class KratosSessions {
 		}
 	}
 
-	/** Kratos could not be asked, or answered neither 200, 401 nor 403: a failure for the breaker. */
+	/**
+	 * Kratos could not be asked, or answered neither 200, 401 nor 403: a failure for the
+	 * breaker.
+	 */
 	static final class KratosDown extends RuntimeException {
 
 		private static final long serialVersionUID = 1L;

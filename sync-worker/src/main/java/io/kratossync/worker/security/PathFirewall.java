@@ -16,10 +16,11 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * The first thing every request to the read API meets, before any realm or route is matched: a path that is not
- * in its one canonical spelling ({@link CanonicalPath}) is refused with 400, so that the security rules and the
- * router can never read one request as two different paths; actuator paths on the application port are 404,
- * since they are served on the management port only ({@link RequestGate#refusal}).
+ * The first thing every request to the read API meets, before any realm or route is
+ * matched: a path that is not in its one canonical spelling ({@link CanonicalPath}) is
+ * refused with 400, so that the security rules and the router can never read one request
+ * as two different paths; actuator paths on the application port are 404, since they are
+ * served on the management port only ({@link RequestGate#refusal}).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)

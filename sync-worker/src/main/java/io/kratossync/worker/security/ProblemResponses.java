@@ -13,8 +13,8 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes a refusal as {@code application/problem+json} from a filter, before any handler ran, and notes the
- * reason for {@link RequestAccounting}.
+ * Writes a refusal as {@code application/problem+json} from a filter, before any handler
+ * ran, and notes the reason for {@link RequestAccounting}.
  */
 @Component
 class ProblemResponses {

@@ -16,8 +16,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Counts every request to the read API by realm, outcome and reason
- * ({@code kratos_sync_requests_total{kind="read|end_user|other", outcome, reason}}); refusals are also logged,
- * summarised ({@link RejectionLog}), so that a flood of bad requests cannot flood the log.
+ * ({@code kratos_sync_requests_total{kind="read|end_user|other", outcome, reason}});
+ * refusals are also logged, summarised ({@link RejectionLog}), so that a flood of bad
+ * requests cannot flood the log.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -41,7 +42,8 @@ class RequestAccounting extends OncePerRequestFilter {
 		}
 		finally {
 			String path = request.getRequestURI();
-			String kind = path.startsWith("/api/identities/") ? "read" : path.startsWith("/api/me/") ? "end_user" : "other";
+			String kind = path.startsWith("/api/identities/") ? "read"
+					: path.startsWith("/api/me/") ? "end_user" : "other";
 			Object reason = request.getAttribute(ProblemResponses.REASON_ATTRIBUTE);
 			this.gate.answered(kind, response.getStatus(), (reason != null) ? reason.toString() : null,
 					request.getMethod(), path);

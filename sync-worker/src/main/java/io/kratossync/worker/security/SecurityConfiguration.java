@@ -49,11 +49,12 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.client.RestClient;
 
 /**
- * The one filter chain of sync-worker, deny by default. Each realm is a matcher on the parsed path and opens only
- * to its own credential: the service read API ({@code /api/identities/**}) to a read key, the end-user routes
- * ({@code /api/me/**}) to a Kratos session that {@code /sessions/whoami} confirms, the metrics on the management
- * port to the metrics key. The probes on the management port are open; every other request is refused
- * ({@code 401 application/problem+json}).
+ * The one filter chain of sync-worker, deny by default. Each realm is a matcher on the
+ * parsed path and opens only to its own credential: the service read API
+ * ({@code /api/identities/**}) to a read key, the end-user routes ({@code /api/me/**}) to
+ * a Kratos session that {@code /sessions/whoami} confirms, the metrics on the management
+ * port to the metrics key. The probes on the management port are open; every other
+ * request is refused ({@code 401 application/problem+json}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
@@ -111,8 +112,10 @@ class SecurityConfiguration {
 		RequestMatcher onManagementPort = (request) -> gate.isManagementPort(request.getLocalPort());
 		RequestMatcher metrics = new AndRequestMatcher(onManagementPort,
 				PathPatternRequestMatcher.pathPattern("/actuator/**"));
-		RequestMatcher probes = new AndRequestMatcher(onManagementPort, new OrRequestMatcher(
-				List.of(PROBES).stream().map((p) -> (RequestMatcher) PathPatternRequestMatcher.pathPattern(HttpMethod.GET, p))
+		RequestMatcher probes = new AndRequestMatcher(onManagementPort,
+				new OrRequestMatcher(List.of(PROBES)
+					.stream()
+					.map((p) -> (RequestMatcher) PathPatternRequestMatcher.pathPattern(HttpMethod.GET, p))
 					.toList()));
 		http.csrf(AbstractHttpConfigurer::disable)
 			.httpBasic(AbstractHttpConfigurer::disable)
@@ -122,7 +125,8 @@ class SecurityConfiguration {
 			.anonymous(AbstractHttpConfigurer::disable)
 			.sessionManagement((s) -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.securityContext((c) -> c.securityContextRepository(new RequestAttributeSecurityContextRepository()))
-			.addFilterBefore(keyFilter(read, properties.readAuth(), READ, problems), AnonymousAuthenticationFilter.class)
+			.addFilterBefore(keyFilter(read, properties.readAuth(), READ, problems),
+					AnonymousAuthenticationFilter.class)
 			.addFilterBefore(keyFilter(metrics, properties.metricsAuth(), METRICS, problems),
 					AnonymousAuthenticationFilter.class)
 			.addFilterBefore(sessionFilter(endUser, sessions, problems), AnonymousAuthenticationFilter.class)
@@ -131,7 +135,8 @@ class SecurityConfiguration {
 						unauthenticated(request, read, endUser, properties), "unauthenticated"))
 				.accessDeniedHandler((request, response, ex) -> problems.write(request, response,
 						Problems.of(HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
-								"This credential does not open this path"), "forbidden")))
+								"This credential does not open this path"),
+						"forbidden")))
 			.authorizeHttpRequests((requests) -> requests.requestMatchers(probes)
 				.permitAll()
 				.requestMatchers(metrics)
@@ -153,7 +158,8 @@ class SecurityConfiguration {
 			if (!credentials.accepts(key.first, key.second)) {
 				throw new BadCredentialsException("wrong credential for " + authority.getAuthority());
 			}
-			return UsernamePasswordAuthenticationToken.authenticated(authority.getAuthority(), null, List.of(authority));
+			return UsernamePasswordAuthenticationToken.authenticated(authority.getAuthority(), null,
+					List.of(authority));
 		}, (HttpServletRequest request) -> {
 			String key = request.getHeader(credentials.headerName());
 			String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
@@ -162,15 +168,20 @@ class SecurityConfiguration {
 		return configure(filter, paths, problems);
 	}
 
-	/** Authenticates an end user by the Kratos session the request carries, as whoami tells. */
+	/**
+	 * Authenticates an end user by the Kratos session the request carries, as whoami
+	 * tells.
+	 */
 	private static AuthenticationFilter sessionFilter(RequestMatcher paths, KratosSessions sessions,
 			ProblemResponses problems) {
 		AuthenticationFilter filter = new AuthenticationFilter((Authentication presented) -> {
 			Presented session = (Presented) presented;
 			String cookie = session.first;
 			String token = session.second;
-			if ((cookie != null && !KratosSessions.isSendable(cookie)) || (token != null && !KratosSessions.isSendable(token))) {
-				// cannot be a Kratos session, and cannot be sent as a header value: refused without asking Kratos
+			if ((cookie != null && !KratosSessions.isSendable(cookie))
+					|| (token != null && !KratosSessions.isSendable(token))) {
+				// cannot be a Kratos session, and cannot be sent as a header value:
+				// refused without asking Kratos
 				throw new BadCredentialsException("not a session token");
 			}
 			KratosSessions.Verdict verdict = sessions.whoami(cookie, token);
@@ -222,8 +233,9 @@ class SecurityConfiguration {
 			ProblemResponses problems) throws IOException {
 		if (ex instanceof KratosUnavailable) {
 			log.warn("Cannot validate a session: Kratos unavailable ({})", ex.getMessage());
-			problems.write(request, response, Problems.of(HttpStatus.BAD_GATEWAY, "kratos-unavailable",
-					"Kratos is unavailable", "The session could not be validated with Kratos; retry later"),
+			problems.write(
+					request, response, Problems.of(HttpStatus.BAD_GATEWAY, "kratos-unavailable",
+							"Kratos is unavailable", "The session could not be validated with Kratos; retry later"),
 					"kratos_unavailable");
 			return;
 		}
@@ -235,8 +247,9 @@ class SecurityConfiguration {
 			RequestMatcher read, RequestMatcher endUser, WorkerProperties properties) {
 		String detail = read.matches(request)
 				? "A valid read API key is required in the " + properties.readAuth().headerName() + " header"
-				: endUser.matches(request) ? "Send the Kratos session cookie or the X-Session-Token header of an "
-						+ "active session" : "No credential opens this path";
+				: endUser.matches(request)
+						? "Send the Kratos session cookie or the X-Session-Token header of an " + "active session"
+						: "No credential opens this path";
 		return Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated", "Authentication required", detail);
 	}
 
@@ -248,16 +261,18 @@ class SecurityConfiguration {
 			.optionalRealm("METRICS_API_KEYS / METRICS_BASIC_CREDENTIALS", properties.metricsAuth(),
 					"/actuator/prometheus on the management port")
 			.enforce(properties.allowExampleCredentials());
-		log.info("Realms: read ({} credentials), end user (Kratos session via whoami{}), metrics ({} credentials); "
-				+ "every other request is refused; probes open on the management port {}",
+		log.info(
+				"Realms: read ({} credentials), end user (Kratos session via whoami{}), metrics ({} credentials); "
+						+ "every other request is refused; probes open on the management port {}",
 				properties.readAuth().all().size(),
 				sessions.cacheTtl().isZero() ? "" : ", active sessions remembered for " + sessions.cacheTtl(),
 				properties.metricsAuth().all().size(), managementPort);
 	}
 
 	/**
-	 * A credential as the request presented it, before it is checked: the key header and the {@code Authorization}
-	 * header of a key realm, or the session cookie and the {@code X-Session-Token} header of the end-user realm.
+	 * A credential as the request presented it, before it is checked: the key header and
+	 * the {@code Authorization} header of a key realm, or the session cookie and the
+	 * {@code X-Session-Token} header of the end-user realm.
 	 */
 	private static final class Presented extends UsernamePasswordAuthenticationToken {
 

@@ -1,7 +1,8 @@
 package io.kratossync.worker.system;
 
 /**
- * Removes rows older than their retention now, as the scheduled run does (for operators' tools and tests).
+ * Removes rows older than their retention now, as the scheduled run does (for operators'
+ * tools and tests).
  */
 public interface RetentionAccess {
 

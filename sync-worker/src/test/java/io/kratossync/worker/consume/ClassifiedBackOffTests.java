@@ -16,8 +16,9 @@ import org.springframework.util.backoff.BackOffExecution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The back-off of a failed record follows the kind of its latest failure: the error handler tells each failure to
- * the retry listener, then asks the back-off for the next wait, as spring-kafka's FailedRecordTracker does.
+ * The back-off of a failed record follows the kind of its latest failure: the error
+ * handler tells each failure to the retry listener, then asks the back-off for the next
+ * wait, as spring-kafka's FailedRecordTracker does.
  */
 class ClassifiedBackOffTests {
 
@@ -63,7 +64,8 @@ class ClassifiedBackOffTests {
 	@Test
 	void aPoisonRecordIsDeadLetteredAtOnce() {
 		fail(wrapped(new DataAccessResourceFailureException("down")));
-		assertThat(fail(wrapped(new EventDecodingException("record has no ce_type header")))).isEqualTo(BackOffExecution.STOP);
+		assertThat(fail(wrapped(new EventDecodingException("record has no ce_type header"))))
+			.isEqualTo(BackOffExecution.STOP);
 	}
 
 	private long fail(Exception ex) {

@@ -22,12 +22,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two workers share the outbox while Kratos answers slowly: a claim takes only what its lease covers at the
- * worst case of each call, so no action is called twice; and an executor whose lease went to another one can no
- * longer overwrite that one's outcome.
+ * Two workers share the outbox while Kratos answers slowly: a claim takes only what its
+ * lease covers at the worst case of each call, so no action is called twice; and an
+ * executor whose lease went to another one can no longer overwrite that one's outcome.
  */
-@TestPropertySource(properties = { "kratos-sync.worker.outbox.lease=5s", "kratos-sync.worker.kratos.connect-timeout=500ms",
-		"kratos-sync.worker.kratos.read-timeout=2s" })
+@TestPropertySource(properties = { "kratos-sync.worker.outbox.lease=5s",
+		"kratos-sync.worker.kratos.connect-timeout=500ms", "kratos-sync.worker.kratos.read-timeout=2s" })
 @DirtiesContext
 class OutboxLeaseIntegrationTests extends WorkerIntegrationTestSupport {
 
@@ -39,7 +39,8 @@ class OutboxLeaseIntegrationTests extends WorkerIntegrationTestSupport {
 
 	@Test
 	void twoExecutorsAndASlowKratosCallEachActionOnce() {
-		// each call takes 0.9 s; a claim of 20 under a 5 s lease, as before, had its last calls made after the lease
+		// each call takes 0.9 s; a claim of 20 under a 5 s lease, as before, had its last
+		// calls made after the lease
 		// ran out, by both executors
 		kratos.answerAfter(Duration.ofMillis(900));
 		assertThat(this.executor.claimSize()).isEqualTo(1);
@@ -53,9 +54,10 @@ class OutboxLeaseIntegrationTests extends WorkerIntegrationTestSupport {
 					Instant.now().minusSeconds(3600))));
 		}
 		try (ConfigurableApplicationContext second = SyncWorkerApplication.application()
-			.run("--server.port=0", "--management.server.port=0", "--spring.kafka.bootstrap-servers=" + this.bootstrapServers,
-					"--spring.datasource.url=" + DATABASE, "--spring.datasource.username=postgres",
-					"--spring.datasource.password=postgres", "--kratos-sync.worker.kratos.admin-url=" + kratos.url(),
+			.run("--server.port=0", "--management.server.port=0",
+					"--spring.kafka.bootstrap-servers=" + this.bootstrapServers, "--spring.datasource.url=" + DATABASE,
+					"--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
+					"--kratos-sync.worker.kratos.admin-url=" + kratos.url(),
 					"--kratos-sync.worker.kratos.public-url=" + kratos.url(), "--kratos-sync.worker.outbox.lease=5s",
 					"--kratos-sync.worker.kratos.connect-timeout=500ms", "--kratos-sync.worker.kratos.read-timeout=2s",
 					"--kratos-sync.worker.outbox.poll-interval=100ms")) {
@@ -80,9 +82,10 @@ class OutboxLeaseIntegrationTests extends WorkerIntegrationTestSupport {
 			.update();
 		UUID first = UUID.randomUUID();
 		KratosActions.Claimed slow = claimed(this.actions.claimDue(100, Instant.now().minusMillis(1), first), event);
-		// its lease is over (claimed until a moment ago): another executor takes the action and completes it
-		KratosActions.Claimed quick = claimed(this.actions.claimDue(100, Instant.now().plusSeconds(30), UUID.randomUUID()),
-				event);
+		// its lease is over (claimed until a moment ago): another executor takes the
+		// action and completes it
+		KratosActions.Claimed quick = claimed(
+				this.actions.claimDue(100, Instant.now().plusSeconds(30), UUID.randomUUID()), event);
 		assertThat(this.actions.done(quick)).isTrue();
 
 		// the first executor's late outcome is refused
@@ -95,10 +98,11 @@ class OutboxLeaseIntegrationTests extends WorkerIntegrationTestSupport {
 	@Test
 	void refusesToStartWithALeaseShorterThanTwoWorstCaseCalls() {
 		Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> SyncWorkerApplication.application()
-			.run("--server.port=0", "--management.server.port=0", "--spring.kafka.bootstrap-servers=" + this.bootstrapServers,
-					"--spring.datasource.url=" + DATABASE, "--spring.datasource.username=postgres",
-					"--spring.datasource.password=postgres", "--kratos-sync.worker.outbox.lease=5s",
-					"--kratos-sync.worker.kratos.connect-timeout=2s", "--kratos-sync.worker.kratos.read-timeout=5s")
+			.run("--server.port=0", "--management.server.port=0",
+					"--spring.kafka.bootstrap-servers=" + this.bootstrapServers, "--spring.datasource.url=" + DATABASE,
+					"--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
+					"--kratos-sync.worker.outbox.lease=5s", "--kratos-sync.worker.kratos.connect-timeout=2s",
+					"--kratos-sync.worker.kratos.read-timeout=5s")
 			.close());
 
 		assertThat(io.kratossync.support.Causes.root(failure).getMessage())

@@ -22,7 +22,8 @@ import org.springframework.web.client.RestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The whoami client against the Kratos stub: the optional cache of active sessions and the circuit breaker.
+ * The whoami client against the Kratos stub: the optional cache of active sessions and
+ * the circuit breaker.
  */
 class KratosSessionsTests {
 
@@ -56,7 +57,8 @@ class KratosSessionsTests {
 				"/admin/identities/" + identity + "/sessions", Map.of());
 		assertThat(this.kratos.activeSessions(identity)).isZero();
 
-		// the documented trade-off: revoked in Kratos, still accepted until the entry expires
+		// the documented trade-off: revoked in Kratos, still accepted until the entry
+		// expires
 		assertThat(sessions.whoami(null, token)).isEqualTo(new KratosSessions.Verdict.Active(identity));
 		// a value not remembered is asked about, and only active sessions are remembered
 		assertThat(sessions.whoami(other, null)).isInstanceOf(KratosSessions.Verdict.Unauthenticated.class);
@@ -75,7 +77,8 @@ class KratosSessionsTests {
 
 		KratosSessions.Verdict verdict = sessions.whoami(null, "ory_st_x");
 
-		assertThat(verdict).isEqualTo(new KratosSessions.Verdict.Unavailable("circuit breaker open after repeated failures"));
+		assertThat(verdict)
+			.isEqualTo(new KratosSessions.Verdict.Unavailable("circuit breaker open after repeated failures"));
 		assertThat(whoamiCalls()).isZero();
 	}
 
@@ -104,7 +107,8 @@ class KratosSessionsTests {
 				new WorkerProperties.Outbox(Duration.ofMillis(500), 20, Duration.ofSeconds(30), Duration.ofSeconds(1),
 						Duration.ofMinutes(5), Duration.ofDays(7), 50, Duration.ofSeconds(30)),
 				new WorkerProperties.Consumer(Duration.ofMillis(500), Duration.ofSeconds(30), 2),
-				new WorkerProperties.Retention(Duration.ofDays(30), Duration.ofDays(30), Duration.ofMinutes(10), 10000));
+				new WorkerProperties.Retention(Duration.ofDays(30), Duration.ofDays(30), Duration.ofMinutes(10),
+						10000));
 		CircuitBreaker breaker = new SecurityConfiguration().kratosPublicBreaker(properties, new SimpleMeterRegistry());
 		return new KratosSessions(RestClient.builder(), properties, new KratosTransport(properties), breaker);
 	}
