@@ -1,8 +1,11 @@
 package io.kratossync.events;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -36,8 +39,8 @@ class AsyncApiTests {
 			assertThat(Files.exists(Path.of(schema))).as(schema).isTrue();
 			assertThat(schema).endsWith(message.path("name").asString() + ".json");
 		}
-		assertThat(names).containsExactlyInAnyOrder(
-				java.util.Arrays.stream(EventType.values()).map(EventType::ceType).toArray(String[]::new));
+		assertThat(names)
+			.containsExactlyInAnyOrder(Arrays.stream(EventType.values()).map(EventType::ceType).toArray(String[]::new));
 		assertThat(this.doc.at("/channels/identityEvents/messages").size()).isEqualTo(EventType.values().length);
 	}
 
@@ -45,8 +48,8 @@ class AsyncApiTests {
 		try {
 			return Files.readString(Path.of(file));
 		}
-		catch (java.io.IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
 		}
 	}
 

@@ -1,5 +1,6 @@
 package io.kratossync.events;
 
+import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -51,7 +52,7 @@ class UuidsTests {
 		// RFC 9562 appendix A.4: the DNS namespace and the name "www.example.com"
 		UUID dns = UUID.fromString("6ba7b810-9dad-11d1-80b4-00c04fd430c8");
 
-		UUID v5 = Uuids.v5(dns, "www.example.com".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		UUID v5 = Uuids.v5(dns, "www.example.com".getBytes(StandardCharsets.UTF_8));
 
 		assertThat(v5).isEqualTo(UUID.fromString("2ed6657d-e927-568b-95e1-2665a8aea6a2"));
 		assertThat(v5.version()).isEqualTo(5);

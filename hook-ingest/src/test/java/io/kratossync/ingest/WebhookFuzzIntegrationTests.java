@@ -19,6 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,7 +56,7 @@ class WebhookFuzzIntegrationTests {
 	String bootstrapServers;
 
 	@Autowired
-	void broker(org.springframework.kafka.test.EmbeddedKafkaBroker broker) {
+	void broker(EmbeddedKafkaBroker broker) {
 		this.bootstrapServers = broker.getBrokersAsString();
 	}
 

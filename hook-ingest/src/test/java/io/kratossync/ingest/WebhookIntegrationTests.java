@@ -1,22 +1,28 @@
 package io.kratossync.ingest;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
 import io.kratossync.events.EventEnvelope;
+import io.kratossync.events.IdentityId;
 import io.kratossync.events.PasswordChangeRequired;
 import io.kratossync.events.PasswordChanged;
 import io.kratossync.events.Topics;
+import io.kratossync.ingest.webhook.Accepted;
 import io.kratossync.testing.Fixtures;
 import io.kratossync.testing.TopicProbe;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +38,7 @@ class WebhookIntegrationTests {
 	WebTestClient client;
 
 	@Autowired
-	io.micrometer.core.instrument.MeterRegistry meters;
+	MeterRegistry meters;
 
 	/**
 	 * The broker of this context (not the system property, which the last started broker
@@ -41,7 +47,7 @@ class WebhookIntegrationTests {
 	String bootstrapServers;
 
 	@Autowired
-	void broker(org.springframework.kafka.test.EmbeddedKafkaBroker broker) {
+	void broker(EmbeddedKafkaBroker broker) {
 		this.bootstrapServers = broker.getBrokersAsString();
 	}
 
@@ -72,9 +78,8 @@ class WebhookIntegrationTests {
 		assertThat(header(record, "ce_subject")).isEqualTo(IDENTITY);
 		assertThat(header(record, "ce_source")).isEqualTo("/kratos-sync/hook-ingest/settings/password");
 		EventEnvelope event = decode(record);
-		assertThat(event.data()).isEqualTo(new PasswordChanged(io.kratossync.events.IdentityId.parse(IDENTITY),
-				java.time.Instant.parse("2026-02-03T08:15:42.512Z"),
-				UUID.fromString("9d2f4b1a-6c3e-4f5d-8a7b-2c1d0e9f8a7b")));
+		assertThat(event.data()).isEqualTo(new PasswordChanged(IdentityId.parse(IDENTITY),
+				Instant.parse("2026-02-03T08:15:42.512Z"), UUID.fromString("9d2f4b1a-6c3e-4f5d-8a7b-2c1d0e9f8a7b")));
 	}
 
 	@Test
@@ -218,7 +223,7 @@ class WebhookIntegrationTests {
 			.exchange()
 			.expectStatus()
 			.isAccepted()
-			.expectBody(io.kratossync.ingest.webhook.Accepted.class)
+			.expectBody(Accepted.class)
 			.returnResult()
 			.getResponseBody()
 			.eventId()
@@ -267,7 +272,7 @@ class WebhookIntegrationTests {
 	void answers503WhenKratosCannotTellThePasswordTime() {
 		UUID identity = UUID.randomUUID();
 		KratosForIngest.stub().createIdentity(identity);
-		KratosForIngest.stub().failNext(1, 500, java.time.Duration.ZERO);
+		KratosForIngest.stub().failNext(1, 500, Duration.ZERO);
 		long before = TopicProbe.endOffsetSum(this.bootstrapServers, Topics.IDENTITY_EVENTS.name());
 
 		this.client.post()
@@ -301,8 +306,9 @@ class WebhookIntegrationTests {
 		double before = this.meters.counter("kratos_sync_future_timestamps_clamped").count();
 		String triggerId = UUID.randomUUID().toString();
 		Instant sent = Instant.now();
-		post("/hooks/kratos/settings/password", HookIngestTest.WEBHOOK_KEY, triggerId, SETTINGS_PASSWORD
-			.replace("2026-02-03T08:15:42.512Z", sent.plus(java.time.Duration.ofDays(1)).toString())).expectStatus()
+		post("/hooks/kratos/settings/password", HookIngestTest.WEBHOOK_KEY, triggerId,
+				SETTINGS_PASSWORD.replace("2026-02-03T08:15:42.512Z", sent.plus(Duration.ofDays(1)).toString()))
+			.expectStatus()
 			.isAccepted();
 
 		PasswordChanged changed = (PasswordChanged) decode(recordWithId(triggerId)).data();
@@ -337,9 +343,9 @@ class WebhookIntegrationTests {
 
 	@Test
 	void acceptsHttpBasicAsKratosBasicAuthSendsIt() {
-		String basic = java.util.Base64.getEncoder()
+		String basic = Base64.getEncoder()
 			.encodeToString(("kratos:" + HookIngestTest.BASIC_PASSWORD).getBytes(StandardCharsets.UTF_8));
-		String wrong = java.util.Base64.getEncoder().encodeToString("kratos:nope".getBytes(StandardCharsets.UTF_8));
+		String wrong = Base64.getEncoder().encodeToString("kratos:nope".getBytes(StandardCharsets.UTF_8));
 
 		this.client.post()
 			.uri("/hooks/kratos/settings/password")
@@ -388,7 +394,7 @@ class WebhookIntegrationTests {
 	private static String eventIdOf(WebTestClient.ResponseSpec response) {
 		return response.expectStatus()
 			.isAccepted()
-			.expectBody(io.kratossync.ingest.webhook.Accepted.class)
+			.expectBody(Accepted.class)
 			.returnResult()
 			.getResponseBody()
 			.eventId()

@@ -3,6 +3,7 @@ package io.kratossync.support;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -116,7 +117,7 @@ public class TopicPolicy extends AbstractHealthIndicator {
 	 * @throws InterruptedException when interrupted
 	 */
 	void check() throws TimeoutException, ExecutionException, InterruptedException {
-		Map<String, Object> properties = new java.util.HashMap<>(this.adminProperties);
+		Map<String, Object> properties = new HashMap<>(this.adminProperties);
 		properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) this.timeout.toMillis());
 		properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) this.timeout.toMillis());
 		Admin admin = Admin.create(properties);

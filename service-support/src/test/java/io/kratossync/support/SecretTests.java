@@ -1,5 +1,7 @@
 package io.kratossync.support;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,7 +13,7 @@ class SecretTests {
 		Secret secret = Secret.valueOf("s3cr3t-value");
 
 		assertThat(secret.toString()).isEqualTo("******");
-		assertThat(String.valueOf(java.util.List.of(secret))).doesNotContain("s3cr3t");
+		assertThat(String.valueOf(List.of(secret))).doesNotContain("s3cr3t");
 	}
 
 	@Test

@@ -14,10 +14,11 @@ import io.kratossync.events.EventEnvelope;
 import io.kratossync.events.IdentityId;
 import io.kratossync.events.LoggedIn;
 import io.kratossync.events.Topics;
-import io.kratossync.testing.LastLogins;
 import io.kratossync.testing.EventProducer;
+import io.kratossync.testing.LastLogins;
 import io.kratossync.testing.RestartablePostgres;
 import io.kratossync.testing.TopicProbe;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +54,7 @@ class DatabaseOutageIntegrationTests {
 	JdbcClient jdbc;
 
 	@Autowired
-	io.micrometer.core.instrument.MeterRegistry meters;
+	MeterRegistry meters;
 
 	/**
 	 * The broker of this context (not the system property, which the last started broker

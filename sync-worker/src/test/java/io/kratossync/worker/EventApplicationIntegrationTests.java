@@ -13,9 +13,11 @@ import io.kratossync.events.LoggedIn;
 import io.kratossync.events.PasswordChangeRequired;
 import io.kratossync.events.PasswordChanged;
 import io.kratossync.events.Topics;
+import io.kratossync.testing.KratosStub;
 import io.kratossync.testing.TopicProbe;
 import io.kratossync.worker.apply.UserSettings;
 import io.kratossync.worker.apply.UserSettingsRepository;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,7 +35,7 @@ class EventApplicationIntegrationTests extends WorkerIntegrationTestSupport {
 	UserSettingsRepository settings;
 
 	@Autowired
-	io.micrometer.core.instrument.MeterRegistry meters;
+	MeterRegistry meters;
 
 	@Test
 	void aDuplicateIsRecognisedAndChangesNothingEvenWhereItsWriteWouldStillWin() {
@@ -137,8 +139,7 @@ class EventApplicationIntegrationTests extends WorkerIntegrationTestSupport {
 		publish(required);
 
 		await().atMost(Duration.ofSeconds(30)).until(() -> "done".equals(actionStatus(required.id())));
-		assertThat(kratos.revocationCalls(identity)).extracting(io.kratossync.testing.KratosStub.Call::status)
-			.containsExactly(500, 500, 204);
+		assertThat(kratos.revocationCalls(identity)).extracting(KratosStub.Call::status).containsExactly(500, 500, 204);
 		assertThat(kratos.activeSessions(identity)).isZero();
 	}
 
@@ -150,8 +151,7 @@ class EventApplicationIntegrationTests extends WorkerIntegrationTestSupport {
 		publish(required);
 
 		await().atMost(Duration.ofSeconds(30)).until(() -> "done".equals(actionStatus(required.id())));
-		assertThat(kratos.revocationCalls(identity)).extracting(io.kratossync.testing.KratosStub.Call::status)
-			.containsExactly(404);
+		assertThat(kratos.revocationCalls(identity)).extracting(KratosStub.Call::status).containsExactly(404);
 	}
 
 	@Test

@@ -1,8 +1,13 @@
 package io.kratossync.worker;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -101,7 +106,7 @@ class KratosOutageIntegrationTests extends WorkerIntegrationTestSupport {
 	void aRetryAfterOf429IsHonoured() {
 		UUID identity = UUID.randomUUID();
 		kratos.createSession(identity);
-		kratos.failNext(1, 429, Duration.ZERO, java.util.Map.of("Retry-After", "2"));
+		kratos.failNext(1, 429, Duration.ZERO, Map.of("Retry-After", "2"));
 		EventEnvelope required = envelope(new PasswordChangeRequired(new IdentityId(identity), Instant.now(), null));
 		publish(required);
 
@@ -114,12 +119,10 @@ class KratosOutageIntegrationTests extends WorkerIntegrationTestSupport {
 	}
 
 	private int readiness() throws Exception {
-		java.net.http.HttpRequest request = java.net.http.HttpRequest
-			.newBuilder(java.net.URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health/readiness"))
+		HttpRequest request = HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health/readiness"))
 			.build();
-		return java.net.http.HttpClient.newHttpClient()
-			.send(request, java.net.http.HttpResponse.BodyHandlers.discarding())
-			.statusCode();
+		return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
 	}
 
 	private double gauge(String state) {

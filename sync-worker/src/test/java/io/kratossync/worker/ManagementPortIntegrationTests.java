@@ -1,5 +1,6 @@
 package io.kratossync.worker;
 
+import java.util.List;
 import java.util.Map;
 
 import io.kratossync.testing.RawHttp;
@@ -38,7 +39,7 @@ class ManagementPortIntegrationTests extends WorkerIntegrationTestSupport {
 	@Test
 	void actuatorIsNotServedOnTheReadApiPort() {
 		for (String path : new String[] { "/actuator/prometheus", "/actuator/health/readiness", "/actuator" }) {
-			for (Map<String, String> credential : java.util.List.of(Map.<String, String>of(),
+			for (Map<String, String> credential : List.of(Map.<String, String>of(),
 					Map.of("Authorization", "Bearer " + METRICS_KEY), Map.of("X-Read-Key", READ_KEY))) {
 				RawHttp.Response response = RawHttp.send(this.port, "GET", path, credential);
 				assertThat(response.status()).as(path).isEqualTo(404);

@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -58,7 +59,7 @@ class ReadApiIntegrationTests extends WorkerIntegrationTestSupport {
 		assertThat(response.body()).contains("\"identity_id\":\"" + identity + "\"", "\"force_password_change\":true",
 				"\"force_password_change_at\":\"2026-04-01T08:00:00Z\"", "\"password_change_reason\":\"audit\"");
 		assertThat(bearer.statusCode()).isEqualTo(200);
-		for (HttpResponse<String> refused : java.util.List.of(anonymous, ownSession, metricsKey)) {
+		for (HttpResponse<String> refused : List.of(anonymous, ownSession, metricsKey)) {
 			assertThat(refused.statusCode()).isEqualTo(401);
 			assertThat(refused.body()).doesNotContain("audit", identity.toString() + "\",\"force");
 		}

@@ -2,6 +2,7 @@ package io.kratossync.worker;
 
 import java.util.UUID;
 
+import io.kratossync.worker.system.RetentionAccess;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -20,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RetentionIntegrationTests extends WorkerIntegrationTestSupport {
 
 	@Autowired
-	io.kratossync.worker.system.RetentionAccess retention;
+	RetentionAccess retention;
 
 	@Test
 	void removesOnlyWhatIsOlderThanItsRetention() {

@@ -1,5 +1,6 @@
 package io.kratossync.testing;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -112,15 +114,15 @@ public final class TopicProbe {
 	public static String text(ConsumerRecord<byte[], byte[]> record) {
 		StringBuilder text = new StringBuilder();
 		if (record.key() != null) {
-			text.append(new String(record.key(), java.nio.charset.StandardCharsets.UTF_8)).append('\n');
+			text.append(new String(record.key(), StandardCharsets.UTF_8)).append('\n');
 		}
 		if (record.value() != null) {
-			text.append(new String(record.value(), java.nio.charset.StandardCharsets.UTF_8)).append('\n');
+			text.append(new String(record.value(), StandardCharsets.UTF_8)).append('\n');
 		}
-		for (org.apache.kafka.common.header.Header header : record.headers()) {
+		for (Header header : record.headers()) {
 			text.append(header.key()).append(": ");
 			if (header.value() != null) {
-				text.append(new String(header.value(), java.nio.charset.StandardCharsets.UTF_8));
+				text.append(new String(header.value(), StandardCharsets.UTF_8));
 			}
 			text.append('\n');
 		}

@@ -1,12 +1,14 @@
 package io.kratossync.ingest.system;
 
 import io.kratossync.ingest.publish.PublishFailedException;
-import io.kratossync.support.Problems;
 import io.kratossync.ingest.webhook.InvalidPayloadException;
+import io.kratossync.support.Problems;
+import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -14,8 +16,6 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
-
-import reactor.core.publisher.Mono;
 
 /**
  * Turns every failure into an {@code application/problem+json} answer: the classes of
@@ -50,7 +50,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
 	@Override
 	protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException ex,
-			HttpHeaders headers, org.springframework.http.HttpStatusCode status, ServerWebExchange exchange) {
+			HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
 		if (causedByLimit(ex)) {
 			ProblemDetail problem = Problems.bodyTooLarge(this.properties.maxBodySize().toBytes());
 			return Mono.just(ResponseEntity.status(problem.getStatus()).body(problem));

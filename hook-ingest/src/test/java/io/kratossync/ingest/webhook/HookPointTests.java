@@ -1,5 +1,6 @@
 package io.kratossync.ingest.webhook;
 
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 import io.kratossync.testing.Fixtures;
@@ -14,8 +15,8 @@ class HookPointTests {
 		// the id a retry without Ory-Webhook-Trigger-ID gets must never change between
 		// versions: a change would
 		// turn every redelivery of an older webhook into a new event
-		HookBody body = HookBody.parse(WebhookJson.read(Fixtures.text("kratos/settings-after-password.json")
-			.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+		HookBody body = HookBody.parse(WebhookJson
+			.read(Fixtures.text("kratos/settings-after-password.json").getBytes(StandardCharsets.UTF_8)));
 
 		UUID id = HookPoint.of("settings", "password").orElseThrow().derivedEventId(body).orElseThrow();
 

@@ -2,21 +2,28 @@ package io.kratossync.local;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Writer;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -26,6 +33,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.sun.net.httpserver.HttpServer;
 import io.kratossync.events.EventEnvelope;
@@ -33,12 +42,14 @@ import io.kratossync.events.IdentityId;
 import io.kratossync.events.LoggedIn;
 import io.kratossync.events.Topics;
 import io.kratossync.testing.Fixtures;
-import io.kratossync.testing.LastLogins;
 import io.kratossync.testing.KratosStub;
+import io.kratossync.testing.LastLogins;
 import io.netty.handler.codec.http.HttpMethod;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -300,7 +311,7 @@ public final class Bench {
 
 	/** Where a service's output goes: {@code <name>.log} beside the results. */
 	private Consumer<String> log(String name) throws IOException {
-		java.io.Writer writer = Files.newBufferedWriter(this.home.resolve(name + ".log"), StandardCharsets.UTF_8);
+		Writer writer = Files.newBufferedWriter(this.home.resolve(name + ".log"), StandardCharsets.UTF_8);
 		return (line) -> {
 			synchronized (writer) {
 				try {
@@ -316,9 +327,8 @@ public final class Bench {
 	}
 
 	/** Creates a topic unless it exists (the services create theirs when they start). */
-	private static void createTopic(String bootstrap, org.apache.kafka.clients.admin.NewTopic topic) throws Exception {
-		try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin
-			.create(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+	private static void createTopic(String bootstrap, NewTopic topic) throws Exception {
+		try (Admin admin = Admin.create(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
 			if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic.name())) {
 				admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
 			}
@@ -405,7 +415,7 @@ public final class Bench {
 	 * are printed).
 	 */
 	private static Round best(List<Round> rounds) {
-		return rounds.stream().max(java.util.Comparator.comparingDouble(Round::rate)).orElseThrow();
+		return rounds.stream().max(Comparator.comparingDouble(Round::rate)).orElseThrow();
 	}
 
 	private static String rates(List<Round> rounds) {
@@ -542,24 +552,24 @@ public final class Bench {
 	 * worker thread.
 	 */
 	private HttpServer stingHandler(String url) throws IOException {
-		try (Connection connection = java.sql.DriverManager.getConnection(url, "postgres", "postgres");
+		try (Connection connection = DriverManager.getConnection(url, "postgres", "postgres");
 				Statement statement = connection.createStatement()) {
 			statement.execute("CREATE TABLE IF NOT EXISTS user_settings (identity_id uuid PRIMARY KEY, "
 					+ "last_login_at timestamptz, updated_at timestamptz NOT NULL DEFAULT now())");
 		}
-		catch (java.sql.SQLException ex) {
+		catch (SQLException ex) {
 			throw new IllegalStateException(ex);
 		}
 		ThreadLocal<Connection> connections = ThreadLocal.withInitial(() -> {
 			try {
-				return java.sql.DriverManager.getConnection(url, "postgres", "postgres");
+				return DriverManager.getConnection(url, "postgres", "postgres");
 			}
-			catch (java.sql.SQLException ex) {
+			catch (SQLException ex) {
 				throw new IllegalStateException(ex);
 			}
 		});
 		tools.jackson.databind.json.JsonMapper json = tools.jackson.databind.json.JsonMapper.builder().build();
-		HttpServer server = HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 256);
+		HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
 		server.createContext("/", (exchange) -> {
 			try (exchange) {
 				var ctx = json.readTree(exchange.getRequestBody().readAllBytes());
@@ -572,7 +582,7 @@ public final class Bench {
 				}
 				exchange.sendResponseHeaders(200, -1);
 			}
-			catch (java.sql.SQLException ex) {
+			catch (SQLException ex) {
 				exchange.sendResponseHeaders(500, -1);
 			}
 		});
@@ -584,7 +594,7 @@ public final class Bench {
 	// ---- publishing: the Kafka producer alone, same record size, same number in flight
 
 	private void producerBaseline(String bootstrap, double ingest) throws Exception {
-		createTopic(bootstrap, new org.apache.kafka.clients.admin.NewTopic("bench.producer-baseline", 6, (short) 1));
+		createTopic(bootstrap, new NewTopic("bench.producer-baseline", 6, (short) 1));
 		Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
 				ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
 				ProducerConfig.LINGER_MS_CONFIG, 2);
@@ -626,7 +636,7 @@ public final class Bench {
 		createTopic(bootstrap, Topics.IDENTITY_EVENTS.toNewTopic(6));
 		long before = processed(jdbc);
 		int distinct = 0;
-		Map<UUID, Instant> latest = new java.util.HashMap<>();
+		Map<UUID, Instant> latest = new HashMap<>();
 		Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
 				ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 20);
 		try (KafkaProducer<String, EventEnvelope> producer = new KafkaProducer<>(props,
@@ -687,7 +697,7 @@ public final class Bench {
 	}
 
 	private double jdbcBaseline(String url, int rows, UUID[] ids) throws Exception {
-		try (Connection connection = java.sql.DriverManager.getConnection(url, "postgres", "postgres")) {
+		try (Connection connection = DriverManager.getConnection(url, "postgres", "postgres")) {
 			try (Statement statement = connection.createStatement()) {
 				statement
 					.execute("CREATE TABLE user_settings (identity_id uuid PRIMARY KEY, last_login_at timestamptz, "
@@ -844,8 +854,8 @@ public final class Bench {
 			.aggregate()
 			.asString()
 			.block(Duration.ofSeconds(10));
-		Map<Double, Long> buckets = new java.util.TreeMap<>();
-		java.util.regex.Matcher bucket = java.util.regex.Pattern.compile(
+		Map<Double, Long> buckets = new TreeMap<>();
+		Matcher bucket = Pattern.compile(
 				"(?m)^kratos_sync_publish_seconds_bucket\\{[^}]*outcome=\"acknowledged\"[^}]*le=\"([^\"]+)\"[^}]*} ([0-9.E+]+)")
 			.matcher(metrics);
 		while (bucket.find()) {

@@ -9,16 +9,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -268,7 +271,7 @@ public final class Soak {
 		}
 		else {
 			UUID identity = UUID.randomUUID();
-			Instant at = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+			Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
 			sent = new Sent("/hooks/kratos/login/password", WEBHOOK_KEY, UUID.randomUUID().toString(),
 					"{\"identity\":{\"id\":\"" + identity + "\"},\"flow\":{\"id\":\"" + UUID.randomUUID()
 							+ "\"},\"session\":{\"aal\":\"aal1\",\"authenticated_at\":\"" + at + "\"}}",
@@ -401,7 +404,7 @@ public final class Soak {
 		Map<String, Object> summary = new LinkedHashMap<>();
 		summary.put("webhooks (incl. admin requests)", this.webhooks);
 		summary.put("HTTP requests (incl. Kratos-style retries)", this.requests.get());
-		summary.put("answers by status", new java.util.TreeMap<>(this.statuses));
+		summary.put("answers by status", new TreeMap<>(this.statuses));
 		summary.put("webhooks acknowledged (distinct events)", acked.size());
 		summary.put("duplicate deliveries acknowledged", this.duplicateDeliveries.get());
 		summary.put("webhooks refused after 3 attempts (never acknowledged)", this.refusedForGood.get());
@@ -457,8 +460,8 @@ public final class Soak {
 
 	private ServiceProcess startService(String name, int port, Map<String, String> env) throws IOException {
 		Path logFile = this.home.resolve(name + ".log");
-		PrintWriter writer = new PrintWriter(Files.newBufferedWriter(logFile, java.nio.file.StandardOpenOption.CREATE,
-				java.nio.file.StandardOpenOption.APPEND), true);
+		PrintWriter writer = new PrintWriter(
+				Files.newBufferedWriter(logFile, StandardOpenOption.CREATE, StandardOpenOption.APPEND), true);
 		ServiceProcess service = ServiceProcess.start(name, ServiceProcess.jar(Path.of("").toAbsolutePath(), name), env,
 				"256m", writer::println);
 		service.awaitReady(Duration.ofSeconds(120));

@@ -2,6 +2,9 @@ package io.kratossync.local;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +23,10 @@ import io.kratossync.events.EventEnvelope;
 import io.kratossync.events.IdentityId;
 import io.kratossync.events.LoggedIn;
 import io.kratossync.ingest.HookIngestApplication;
-import io.kratossync.testing.LastLogins;
 import io.kratossync.testing.EventProducer;
 import io.kratossync.testing.Fixtures;
 import io.kratossync.testing.KratosStub;
+import io.kratossync.testing.LastLogins;
 import io.kratossync.testing.Postgres;
 import io.kratossync.worker.SyncWorkerApplication;
 import org.junit.jupiter.api.AfterEach;
@@ -153,16 +156,16 @@ class FaultInjectionIntegrationTests {
 		}
 	}
 
-	private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
 	private static HttpResponse<String> post(String url, String triggerId, String body) {
 		try {
-			return HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+			return HTTP.send(HttpRequest.newBuilder(URI.create(url))
 				.header("Content-Type", "application/json")
 				.header("X-Webhook-Key", RunningStack.WEBHOOK_KEY)
 				.header("Ory-Webhook-Trigger-ID", triggerId)
 				.timeout(Duration.ofSeconds(30))
-				.POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+				.POST(HttpRequest.BodyPublishers.ofString(body))
 				.build(), HttpResponse.BodyHandlers.ofString());
 		}
 		catch (IOException ex) {

@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import java.util.UUID;
 
 import io.kratossync.ingest.HookIngestApplication;
 import io.kratossync.testing.KratosStub;
@@ -108,7 +109,7 @@ final class RunningStack implements AutoCloseable {
 	/**
 	 * One column of the identity's settings row, or {@code null} when there is no row.
 	 */
-	Object setting(java.util.UUID identity, String column) {
+	Object setting(UUID identity, String column) {
 		return jdbc().sql("SELECT * FROM user_settings WHERE identity_id = ?")
 			.param(identity)
 			.query((rs, n) -> rs.getObject(column))

@@ -109,7 +109,7 @@ public class UserSettingsRepository {
 	 * Whether the address was verified after the given time (a verification that arrived
 	 * earlier than the profile).
 	 */
-	private boolean verifiedAfter(Writes writes, java.util.UUID identityId, String address, Instant at) {
+	private boolean verifiedAfter(Writes writes, UUID identityId, String address, Instant at) {
 		writes.flush();
 		return this.jdbc.sql("""
 				SELECT EXISTS (SELECT 1 FROM verified_addresses WHERE identity_id = ? AND address = lower(?)
@@ -196,8 +196,7 @@ public class UserSettingsRepository {
 	 * the snapshot says so, or when a verification of that address at or after the
 	 * snapshot was recorded already (it arrived first).
 	 */
-	private FencedUpsert withProfile(FencedUpsert upsert, Writes writes, java.util.UUID identityId, Instant at,
-			Profile profile) {
+	private FencedUpsert withProfile(FencedUpsert upsert, Writes writes, UUID identityId, Instant at, Profile profile) {
 		upsert.latest("profile_at", at,
 				columns("schema_id", profile.schemaId(), "state", profile.state(), "email", profile.email()));
 		Boolean verified = profile.emailVerified();

@@ -2,7 +2,9 @@ package io.kratossync.worker.consume;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +19,8 @@ import io.kratossync.events.PasswordChangeRequired;
 import io.kratossync.support.Causes;
 import io.kratossync.worker.apply.Delivery;
 import io.kratossync.worker.apply.RecordPosition;
-import io.kratossync.worker.inbox.IdempotentApplier;
 import io.kratossync.worker.inbox.IdempotentApplier.Outcome;
+import io.kratossync.worker.inbox.IdempotentApplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -162,7 +164,7 @@ class BatchApplier {
 	private static Map<TopicPartition, Long> partitionEnds(List<ConsumerRecord<String, EventEnvelope>> records,
 			Consumer<?, ?> consumer) {
 		Map<TopicPartition, Long> ends = new HashMap<>();
-		Set<TopicPartition> withSideEffects = new java.util.HashSet<>();
+		Set<TopicPartition> withSideEffects = new HashSet<>();
 		for (ConsumerRecord<String, EventEnvelope> record : records) {
 			TopicPartition partition = new TopicPartition(record.topic(), record.partition());
 			ends.merge(partition, record.offset() + 1, Math::max);
@@ -216,7 +218,7 @@ class BatchApplier {
 		int failedAt = -1;
 		RuntimeException failure = null;
 		TransactionStatus tx = null;
-		Map<Outcome, Integer> outcomes = new java.util.EnumMap<>(Outcome.class);
+		Map<Outcome, Integer> outcomes = new EnumMap<>(Outcome.class);
 		try {
 			tx = this.transactions.getTransaction(new DefaultTransactionDefinition());
 			for (int i = 0; i < records.size(); i++) {

@@ -1,6 +1,11 @@
 package io.kratossync.worker.kratos;
 
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 
 import io.kratossync.support.Causes;
 import io.kratossync.worker.system.WorkerProperties;
@@ -40,14 +45,13 @@ public class KratosTransport {
 	 */
 	public static String describe(Throwable ex) {
 		for (Throwable t = ex; t != null; t = t.getCause()) {
-			if (t instanceof java.net.ConnectException) {
+			if (t instanceof ConnectException) {
 				return "connection refused: is Kratos running there?";
 			}
-			if (t instanceof java.net.http.HttpTimeoutException || t instanceof java.net.SocketTimeoutException) {
+			if (t instanceof HttpTimeoutException || t instanceof SocketTimeoutException) {
 				return "timed out";
 			}
-			if (t instanceof java.nio.channels.UnresolvedAddressException
-					|| t instanceof java.net.UnknownHostException) {
+			if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
 				return "unknown host";
 			}
 			if (t == t.getCause()) {

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -155,7 +156,7 @@ class OutboxExecutor {
 		long took = System.nanoTime() - start;
 		Timer.builder("kratos_sync_kratos_calls")
 			.tag("operation", "revoke_sessions")
-			.tag("outcome", outcome.result().name().toLowerCase(java.util.Locale.ROOT))
+			.tag("outcome", outcome.result().name().toLowerCase(Locale.ROOT))
 			.register(this.meters)
 			.record(took, TimeUnit.NANOSECONDS);
 		switch (outcome.result()) {

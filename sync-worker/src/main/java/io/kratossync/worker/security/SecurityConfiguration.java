@@ -28,6 +28,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -243,8 +244,8 @@ class SecurityConfiguration {
 				"Authentication required", "The credential presented does not open this path"), "unauthenticated");
 	}
 
-	private static org.springframework.http.ProblemDetail unauthenticated(HttpServletRequest request,
-			RequestMatcher read, RequestMatcher endUser, WorkerProperties properties) {
+	private static ProblemDetail unauthenticated(HttpServletRequest request, RequestMatcher read,
+			RequestMatcher endUser, WorkerProperties properties) {
 		String detail = read.matches(request)
 				? "A valid read API key is required in the " + properties.readAuth().headerName() + " header"
 				: endUser.matches(request)

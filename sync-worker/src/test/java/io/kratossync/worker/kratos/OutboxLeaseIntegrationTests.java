@@ -9,8 +9,10 @@ import java.util.UUID;
 import io.kratossync.events.EventEnvelope;
 import io.kratossync.events.IdentityId;
 import io.kratossync.events.PasswordChangeRequired;
+import io.kratossync.support.Causes;
 import io.kratossync.worker.SyncWorkerApplication;
 import io.kratossync.worker.WorkerIntegrationTestSupport;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -97,7 +99,7 @@ class OutboxLeaseIntegrationTests extends WorkerIntegrationTestSupport {
 
 	@Test
 	void refusesToStartWithALeaseShorterThanTwoWorstCaseCalls() {
-		Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> SyncWorkerApplication.application()
+		Throwable failure = Assertions.catchThrowable(() -> SyncWorkerApplication.application()
 			.run("--server.port=0", "--management.server.port=0",
 					"--spring.kafka.bootstrap-servers=" + this.bootstrapServers, "--spring.datasource.url=" + DATABASE,
 					"--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
@@ -105,7 +107,7 @@ class OutboxLeaseIntegrationTests extends WorkerIntegrationTestSupport {
 					"--kratos-sync.worker.kratos.read-timeout=5s")
 			.close());
 
-		assertThat(io.kratossync.support.Causes.root(failure).getMessage())
+		assertThat(Causes.root(failure).getMessage())
 			.contains("the outbox lease (kratos-sync.worker.outbox.lease = PT5S) must be at least twice the longest "
 					+ "Kratos call (KRATOS_CONNECT_TIMEOUT + KRATOS_READ_TIMEOUT = PT7S)");
 	}
