@@ -1,13 +1,7 @@
 package io.kratossync.support;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
@@ -15,10 +9,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs refused requests so that a flood of them cannot flood the log: the first refusal
- * of an interval at once (method, path and reason, so an operator sees an attack begin),
- * the rest as one summary line per interval, with counts by realm and reason. Nothing a
- * caller presented as a credential is ever logged, and the path is cut to a printable,
- * bounded form. The metric {@code kratos_sync_requests_total} counts every refusal.
+ * of each realm and reason in an interval at once (method, path and reason, so an
+ * operator sees an attack begin), the rest as one summary line per interval, with counts
+ * by realm and reason ({@link FailureDigest}). Nothing a caller presented as a credential
+ * is ever logged, and the path is cut to a printable, bounded form. The metric
+ * {@code kratos_sync_requests_total} counts every refusal.
  */
 public final class RejectionLog {
 
@@ -26,21 +21,17 @@ public final class RejectionLog {
 
 	private static final int MAX_LOGGED_PATH = 120;
 
-	private final SummaryWindow window;
-
-	private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
-
-	private final AtomicBoolean firstLogged = new AtomicBoolean();
+	private final FailureDigest digest;
 
 	/**
 	 * A log that summarises once a minute.
 	 */
 	public RejectionLog() {
-		this(Duration.ofMinutes(1), System::nanoTime);
+		this(Duration.ofMinutes(1), System::nanoTime, log::warn);
 	}
 
-	RejectionLog(Duration interval, LongSupplier nanoTime) {
-		this.window = new SummaryWindow(interval, nanoTime);
+	RejectionLog(Duration interval, LongSupplier nanoTime, Consumer<String> sink) {
+		this.digest = new FailureDigest("refused requests", interval, nanoTime, sink);
 	}
 
 	/**
@@ -52,48 +43,8 @@ public final class RejectionLog {
 	 * @param rawPath the path as sent
 	 */
 	public void rejected(String realm, String reason, String method, String rawPath) {
-		lines(realm, reason, method, rawPath).forEach(log::warn);
-	}
-
-	/** The lines that this refusal makes due, in order; at most two. */
-	List<String> lines(String realm, String reason, String method, String rawPath) {
-		List<String> lines = new ArrayList<>(2);
-		long elapsed = this.window.closeIfOver();
-		if (elapsed >= 0) {
-			String summary = summary(elapsed);
-			if (summary != null) {
-				lines.add(summary);
-			}
-			this.firstLogged.set(false);
-		}
-		if (this.firstLogged.compareAndSet(false, true)) {
-			lines.add("Refused " + printable(method, 16) + " " + printable(rawPath, MAX_LOGGED_PATH) + " (" + realm
-					+ ": " + reason + "); further refusals are summarised once per interval");
-		}
-		else {
-			this.counts.computeIfAbsent(realm + "/" + reason, (key) -> new LongAdder()).increment();
-		}
-		return lines;
-	}
-
-	private String summary(long elapsedNanos) {
-		Map<String, Long> byReason = new TreeMap<>();
-		this.counts.forEach((key, count) -> {
-			long n = count.sumThenReset();
-			if (n > 0) {
-				byReason.put(key, n);
-			}
-		});
-		if (byReason.isEmpty()) {
-			return null;
-		}
-		long total = byReason.values().stream().mapToLong(Long::longValue).sum();
-		StringBuilder line = new StringBuilder("Refused ").append(total)
-			.append(" more requests in the last ")
-			.append(Math.round(elapsedNanos / 1e9))
-			.append(" s:");
-		byReason.forEach((key, n) -> line.append(' ').append(key).append('=').append(n));
-		return line.toString();
+		this.digest.failed(realm + "/" + reason, "Refused " + printable(method, 16) + " "
+				+ printable(rawPath, MAX_LOGGED_PATH) + " (" + realm + ": " + reason + ")");
 	}
 
 	/**

@@ -9,6 +9,7 @@ import io.kratossync.events.EventEnvelope;
 import io.kratossync.events.Topics;
 import io.kratossync.ingest.system.IngestProperties;
 import io.kratossync.support.Causes;
+import io.kratossync.support.FailureDigest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.modulith.NamedInterface;
 import org.springframework.stereotype.Component;
 
 import reactor.core.publisher.Mono;
@@ -40,6 +42,7 @@ import reactor.core.scheduler.Schedulers;
  * trace (README "Performance").
  */
 @Component
+@NamedInterface("api")
 public class EventPublisher {
 
 	private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
@@ -57,6 +60,13 @@ public class EventPublisher {
 	private final Timer failed;
 
 	private final PublishSummary summary = new PublishSummary(Duration.ofMinutes(1), System::nanoTime);
+
+	/**
+	 * A broker outage fails every webhook: the first of each cause at once, then a
+	 * summary a minute.
+	 */
+	private final FailureDigest failures = new FailureDigest("unacknowledged events", Duration.ofMinutes(1),
+			System::nanoTime, log::error);
 
 	private final Counter fastFailed;
 
@@ -158,8 +168,11 @@ public class EventPublisher {
 			}
 			else {
 				span.error(failure);
-				log.error("Could not publish event {} type {} key {}: {}; answering 503 so the caller retries",
+				String detail = String.format(
+						"Could not publish event %s type %s key %s: %s; answering 503 so the " + "caller retries",
 						event.id(), event.type().ceType(), event.subject(), describe(failure));
+				log.debug(detail);
+				this.failures.failed(kind(failure), detail);
 			}
 		}
 		finally {
@@ -169,6 +182,10 @@ public class EventPublisher {
 		if (summary != null) {
 			log.info(summary);
 		}
+	}
+
+	private static String kind(Throwable ex) {
+		return (ex instanceof TimeoutException) ? "timeout" : Causes.root(ex).getClass().getSimpleName();
 	}
 
 	private static String describe(Throwable ex) {

@@ -6,12 +6,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.core.IntervalFunction;
 import io.kratossync.support.Causes;
-import io.kratossync.support.SummaryWindow;
+import io.kratossync.support.FailureDigest;
 import io.kratossync.worker.kratos.KratosActions.Claimed;
 import io.kratossync.worker.system.WorkerProperties;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,9 +55,17 @@ class OutboxExecutor {
 
 	private final Duration worstCall;
 
-	private final SummaryWindow databaseDownLog = new SummaryWindow(Duration.ofMinutes(1), System::nanoTime);
+	private final IntervalFunction intervals;
 
-	private volatile boolean databaseDownLogged;
+	/**
+	 * Kratos away: the first failed call of each kind at once, then a summary a minute.
+	 */
+	private final FailureDigest retries = new FailureDigest("failed revocations", Duration.ofMinutes(1),
+			System::nanoTime, log::warn);
+
+	/** The database away: every poll fails; one line, then a summary a minute. */
+	private final FailureDigest databaseDown = new FailureDigest("failed outbox polls", Duration.ofMinutes(1),
+			System::nanoTime, log::warn);
 
 	OutboxExecutor(KratosActions actions, KratosAdminClient kratos, WorkerProperties properties, Clock clock,
 			CircuitBreaker kratosAdminBreaker, MeterRegistry meters, KratosAdminHealthIndicator credentials) {
@@ -70,6 +78,8 @@ class OutboxExecutor {
 		this.meters = meters;
 		this.credentials = credentials;
 		this.worstCall = worstCall(properties.kratos());
+		this.intervals = IntervalFunction.ofExponentialRandomBackoff(this.settings.initialBackoff(), 2.0, 0.5,
+				this.settings.maxBackoff());
 		if (this.settings.lease().compareTo(this.worstCall.multipliedBy(2)) < 0) {
 			throw new IllegalStateException(
 					"Refusing to start: the outbox lease (kratos-sync.worker.outbox.lease = " + this.settings.lease()
@@ -106,11 +116,8 @@ class OutboxExecutor {
 		}
 		catch (DataAccessException | TransactionException ex) {
 			// the database is away: the actions wait in it, and the next poll tries again
-			if (!this.databaseDownLogged || this.databaseDownLog.closeIfOver() >= 0) {
-				this.databaseDownLogged = true;
-				log.warn("The outbox cannot be read or written ({}); Kratos calls wait until the database is back; "
-						+ "logged at most once a minute", Causes.describeRoot(ex));
-			}
+			this.databaseDown.failed("database unavailable", "The outbox cannot be read or written ("
+					+ Causes.describeRoot(ex) + "); Kratos calls wait until the database is back");
 		}
 	}
 
@@ -200,10 +207,12 @@ class OutboxExecutor {
 			wait = atLeast;
 		}
 		record(action, this.actions.retryAt(action, now.plus(wait), detail), "retry");
-		log.warn(
-				"Kratos Admin API at {} did not revoke sessions of identity {} for event {} ({}); "
-						+ "the revocation waits in the outbox, attempt {} failed, next in {} ms",
-				this.adminUrl, action.identityId(), action.eventId(), detail, action.attempts(), wait.toMillis());
+		this.retries.failed(detail,
+				String.format(
+						"Kratos Admin API at %s did not revoke sessions of identity %s for event %s (%s); the "
+								+ "revocation waits in the outbox, attempt %d failed, next in %d ms",
+						this.adminUrl, action.identityId(), action.eventId(), detail, action.attempts(),
+						wait.toMillis()));
 	}
 
 	/**
@@ -227,15 +236,12 @@ class OutboxExecutor {
 	}
 
 	/**
-	 * Exponential back-off with "equal jitter": half the exponential wait plus a random
-	 * share of the other half, capped.
+	 * Exponential back-off, doubling from the initial wait up to the longest, each wait
+	 * drawn at random within half of it either side so that actions that failed together
+	 * do not come back together.
 	 */
 	Duration backoff(int attempts) {
-		long base = this.settings.initialBackoff().toMillis();
-		long cap = this.settings.maxBackoff().toMillis();
-		long exp = (attempts >= 31) ? cap : Math.min(cap, base * (1L << Math.max(0, attempts - 1)));
-		long half = exp / 2;
-		return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(half + 1));
+		return Duration.ofMillis(this.intervals.apply(Math.max(1, attempts)));
 	}
 
 	/** A failed call, as the circuit breaker records it. */

@@ -10,6 +10,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.kratossync.support.CredentialPolicy;
 import io.kratossync.support.Credentials;
+import io.kratossync.support.FailureDigest;
 import io.kratossync.support.Problems;
 import io.kratossync.support.RequestGate;
 import io.kratossync.worker.kratos.KratosTransport;
@@ -62,6 +63,12 @@ import org.springframework.web.client.RestClient;
 class SecurityConfiguration {
 
 	private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+
+	/**
+	 * Kratos away: every request with a session fails; one line, then a summary a minute.
+	 */
+	private static final FailureDigest KRATOS_DOWN = new FailureDigest("session checks Kratos could not answer",
+			Duration.ofMinutes(1), System::nanoTime, log::warn);
 
 	static final String[] PROBES = { "/actuator/health", "/actuator/health/**" };
 
@@ -233,7 +240,8 @@ class SecurityConfiguration {
 	private static void failed(HttpServletRequest request, HttpServletResponse response, AuthenticationException ex,
 			ProblemResponses problems) throws IOException {
 		if (ex instanceof KratosUnavailable) {
-			log.warn("Cannot validate a session: Kratos unavailable ({})", ex.getMessage());
+			KRATOS_DOWN.failed("kratos unavailable",
+					"Cannot validate a session: Kratos unavailable (" + ex.getMessage() + "); answering 502");
 			problems.write(
 					request, response, Problems.of(HttpStatus.BAD_GATEWAY, "kratos-unavailable",
 							"Kratos is unavailable", "The session could not be validated with Kratos; retry later"),
