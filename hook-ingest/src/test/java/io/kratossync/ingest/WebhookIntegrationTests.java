@@ -12,7 +12,7 @@ import io.kratossync.events.IdentityId;
 import io.kratossync.events.PasswordChangeRequired;
 import io.kratossync.events.PasswordChanged;
 import io.kratossync.events.Topics;
-import io.kratossync.ingest.webhook.Accepted;
+import io.kratossync.ingest.web.Accepted;
 import io.kratossync.testing.Fixtures;
 import io.kratossync.testing.TopicProbe;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,6 +1,7 @@
 package io.kratossync.ingest.admin;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -10,12 +11,14 @@ import io.kratossync.events.IdentityId;
 import io.kratossync.events.PasswordChangeRequired;
 import io.kratossync.events.Uuids;
 import io.kratossync.ingest.publish.EventPublisher;
-import io.kratossync.ingest.webhook.Accepted;
 import io.kratossync.ingest.system.IngestProperties;
-import io.kratossync.ingest.webhook.InvalidPayloadException;
+import io.kratossync.ingest.web.Accepted;
+import io.kratossync.ingest.web.InvalidPayloadException;
+import io.kratossync.support.FailureDigest;
 import io.kratossync.support.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -27,8 +30,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
-
-import reactor.core.publisher.Mono;
 
 /**
  * Admin actions, behind their own credential. Requiring a password change reads Kratos's
@@ -51,6 +52,10 @@ class AdminController {
 	private final KratosIdentities kratos;
 
 	private final IngestProperties properties;
+
+	/** Kratos away: one line, then a summary a minute. */
+	private final FailureDigest kratosDown = new FailureDigest("admin requests Kratos could not answer",
+			Duration.ofMinutes(1), System::nanoTime, log::warn);
 
 	AdminController(EventPublisher publisher, Clock clock, KratosIdentities kratos, IngestProperties properties) {
 		this.publisher = publisher;
@@ -105,7 +110,8 @@ class AdminController {
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> kratosUnavailable(KratosIdentities.KratosUnavailableException ex) {
-		log.warn("Cannot require a password change now: {}", ex.getMessage());
+		this.kratosDown.failed("kratos unavailable",
+				"Cannot require a password change now: " + ex.getMessage() + "; answering 503");
 		ProblemDetail problem = Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "kratos-unavailable",
 				"Kratos is unavailable", "Kratos's Admin API could not tell the identity's password time; retry later");
 		return ResponseEntity.status(problem.getStatus())

@@ -7,6 +7,8 @@ import io.kratossync.events.IdentityId;
 import io.kratossync.events.Timestamps;
 import io.kratossync.ingest.system.IngestProperties;
 import io.netty.channel.ChannelOption;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.HttpHeaders;
@@ -14,9 +16,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
-
-import reactor.core.publisher.Mono;
-import reactor.netty.http.client.HttpClient;
 
 /**
  * Reads, from Kratos's Admin API, the time Kratos itself gave the identity's password

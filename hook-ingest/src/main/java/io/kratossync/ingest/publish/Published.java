@@ -2,6 +2,8 @@ package io.kratossync.ingest.publish;
 
 import io.kratossync.events.EventEnvelope;
 
+import org.springframework.modulith.NamedInterface;
+
 /**
  * An event that Kafka acknowledged.
  *
@@ -9,5 +11,6 @@ import io.kratossync.events.EventEnvelope;
  * @param partition the partition it was written to
  * @param offset its offset there
  */
+@NamedInterface("api")
 public record Published(EventEnvelope event, int partition, long offset) {
 }

@@ -20,7 +20,7 @@ import reactor.core.publisher.Mono;
  * ({@link #REASON_ATTRIBUTE}).
  */
 @Component
-public class ProblemResponses {
+class ProblemResponses {
 
 	/**
 	 * Exchange attribute naming why the request was refused, for

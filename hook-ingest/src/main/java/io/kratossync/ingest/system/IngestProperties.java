@@ -11,6 +11,7 @@ import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.modulith.NamedInterface;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
@@ -39,6 +40,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("kratos-sync.ingest")
+@NamedInterface("api")
 public record IngestProperties(@NotNull Credentials webhookAuth, @NotNull Credentials adminAuth,
 		@NotNull Credentials metricsAuth, @DefaultValue("false") boolean allowExampleCredentials,
 		@Valid @NotNull Kratos kratos, @DefaultValue("60s") @NotNull Duration futureTolerance,

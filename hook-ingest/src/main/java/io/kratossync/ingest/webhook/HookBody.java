@@ -12,6 +12,7 @@ import io.kratossync.events.IdentityId;
 import io.kratossync.events.Profile;
 import io.kratossync.events.Timestamps;
 import io.kratossync.events.Uuids;
+import io.kratossync.ingest.web.InvalidPayloadException;
 import tools.jackson.databind.JsonNode;
 
 /**

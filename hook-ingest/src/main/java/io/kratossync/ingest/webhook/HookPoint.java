@@ -16,6 +16,7 @@ import io.kratossync.events.Recovered;
 import io.kratossync.events.Registered;
 import io.kratossync.events.SecondFactorChanged;
 import io.kratossync.events.Uuids;
+import io.kratossync.ingest.web.InvalidPayloadException;
 
 /**
  * The Kratos after-hook points this service handles and the event each becomes. The URL

@@ -8,7 +8,10 @@ import io.kratossync.events.EventEnvelope;
 import io.kratossync.events.IdentityEvent;
 import io.kratossync.ingest.publish.EventPublisher;
 import io.kratossync.ingest.publish.Published;
+import io.kratossync.ingest.web.Accepted;
+import io.kratossync.ingest.web.InvalidPayloadException;
 import io.kratossync.support.Problems;
+import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -24,8 +27,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebInputException;
-
-import reactor.core.publisher.Mono;
 
 /**
  * Kratos after-hooks: one URL per hook point. Authenticate (done by the web filter), map,

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Random;
 
 import io.kratossync.ingest.RandomBodies;
+import io.kratossync.ingest.web.InvalidPayloadException;
 import io.kratossync.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.JacksonException;

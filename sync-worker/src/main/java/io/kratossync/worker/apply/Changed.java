@@ -5,7 +5,7 @@ package io.kratossync.worker.apply;
  * together, later than the handler that added them).
  */
 @FunctionalInterface
-public interface Changed {
+interface Changed {
 
 	/**
 	 * @param changed {@code true} if the event changed state, {@code false} if newer

@@ -2,6 +2,8 @@ package io.kratossync.worker.apply;
 
 import io.kratossync.events.EventEnvelope;
 
+import org.springframework.modulith.NamedInterface;
+
 /**
  * An event as one record delivered it.
  *
@@ -11,5 +13,6 @@ import io.kratossync.events.EventEnvelope;
  * waits until the partition has been applied up to here, so that catching up with history
  * never fires what a later record undoes
  */
+@NamedInterface("api")
 public record Delivery(EventEnvelope event, RecordPosition source, long partitionEnd) {
 }

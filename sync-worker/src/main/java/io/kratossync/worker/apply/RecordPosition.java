@@ -1,5 +1,7 @@
 package io.kratossync.worker.apply;
 
+import org.springframework.modulith.NamedInterface;
+
 /**
  * Where a record was read from.
  *
@@ -7,5 +9,6 @@ package io.kratossync.worker.apply;
  * @param partition the partition
  * @param offset the offset
  */
+@NamedInterface("api")
 public record RecordPosition(String topic, int partition, long offset) {
 }

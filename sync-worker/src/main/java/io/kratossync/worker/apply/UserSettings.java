@@ -5,6 +5,8 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import org.springframework.modulith.NamedInterface;
+
 /**
  * The application state of one identity, as the read API returns it. Fields no event has
  * set yet are {@code null}.
@@ -28,6 +30,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param secondFactorMethod which one
  * @param updatedAt when the row last changed
  */
+@NamedInterface("api")
 public record UserSettings(@JsonProperty("identity_id") UUID identityId,
 		@JsonProperty("force_password_change") boolean forcePasswordChange,
 		@JsonProperty("force_password_change_at") Instant forcePasswordChangeAt,

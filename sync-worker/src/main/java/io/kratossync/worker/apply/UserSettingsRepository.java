@@ -21,6 +21,7 @@ import io.kratossync.events.Registered;
 import io.kratossync.events.SecondFactorChanged;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.modulith.NamedInterface;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -30,6 +31,7 @@ import org.springframework.stereotype.Repository;
  * arrival. Each method tells whether anything changed, once its write has run (writes are
  * batched, see {@link Writes}).
  */
+@NamedInterface("api")
 @Repository
 public class UserSettingsRepository {
 
@@ -169,22 +171,6 @@ public class UserSettingsRepository {
 				+ " WHERE s.password_changed_at IS NULL OR s.password_changed_at < EXCLUDED.password_changed_at OR "
 				+ satisfies, new Object[] { event.identityId().value(), utc(event.changedAt()) },
 				(rows) -> changed.changed(rows > 0));
-	}
-
-	/**
-	 * Whether the requirement queued by an event is still the one in force (not
-	 * satisfied, not replaced).
-	 * @param identityId the identity
-	 * @param eventId the event of the requirement
-	 * @return whether it is in force
-	 */
-	public boolean isRequirementInForce(UUID identityId, UUID eventId) {
-		return this.jdbc.sql("""
-				SELECT EXISTS (SELECT 1 FROM user_settings WHERE identity_id = ? AND force_password_change
-				               AND password_change_event_id = ?)""")
-			.params(identityId, eventId)
-			.query(Boolean.class)
-			.single();
 	}
 
 	private static OffsetDateTime utc(Instant instant) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.IntConsumer;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.modulith.NamedInterface;
 
 /**
  * The writes of one poll, sent to PostgreSQL in JDBC batches inside the caller's
@@ -13,6 +14,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * read, first calls {@link #flush}, so that every statement still sees all the ones
  * before it. Not thread-safe: one per batch.
  */
+@NamedInterface("api")
 public final class Writes {
 
 	private final JdbcTemplate jdbc;

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.kratossync.support.SummaryWindow;
-import io.kratossync.worker.inbox.IdempotentApplier.Outcome;
+import io.kratossync.worker.apply.Outcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

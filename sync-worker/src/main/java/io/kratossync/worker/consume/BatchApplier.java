@@ -2,7 +2,6 @@ package io.kratossync.worker.consume;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,9 +17,12 @@ import io.kratossync.events.EventEnvelope;
 import io.kratossync.events.PasswordChangeRequired;
 import io.kratossync.support.Causes;
 import io.kratossync.worker.apply.Delivery;
+import io.kratossync.worker.apply.EventHandler;
+import io.kratossync.worker.apply.Outcome;
 import io.kratossync.worker.apply.RecordPosition;
-import io.kratossync.worker.inbox.IdempotentApplier.Outcome;
-import io.kratossync.worker.inbox.IdempotentApplier;
+import io.kratossync.worker.apply.Writes;
+import io.kratossync.worker.inbox.DuplicateDetection;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -28,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.core.log.LogAccessor;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.support.serializer.SerializationUtils;
 import org.springframework.stereotype.Component;
@@ -62,18 +65,30 @@ class BatchApplier {
 
 	private static final Logger log = LoggerFactory.getLogger(BatchApplier.class);
 
-	private final IdempotentApplier applier;
+	private final EventHandler handler;
+
+	private final JdbcTemplate jdbc;
 
 	private final PlatformTransactionManager transactions;
 
 	private final OffsetStore offsets;
 
+	private final OutcomeTally.Meters meters;
+
 	private final ApplySummary summary = new ApplySummary();
 
-	BatchApplier(IdempotentApplier applier, PlatformTransactionManager transactions, OffsetStore offsets) {
-		this.applier = applier;
+	/**
+	 * @param duplicates the inbox check, wrapped around the handler here: every event
+	 * this consumer applies passes through it
+	 * @param handler what the events do to the application state
+	 */
+	BatchApplier(DuplicateDetection duplicates, EventHandler handler, JdbcTemplate jdbc,
+			PlatformTransactionManager transactions, OffsetStore offsets, MeterRegistry meters) {
+		this.handler = duplicates.around(handler);
+		this.jdbc = jdbc;
 		this.transactions = transactions;
 		this.offsets = offsets;
+		this.meters = new OutcomeTally.Meters(meters);
 	}
 
 	void apply(List<ConsumerRecord<String, EventEnvelope>> polled, Consumer<?, ?> consumer) {
@@ -196,9 +211,14 @@ class BatchApplier {
 		TransactionStatus tx = null;
 		try {
 			tx = this.transactions.getTransaction(new DefaultTransactionDefinition());
-			Map<Outcome, Integer> outcomes = this.applier.applyAll(deliveries);
+			OutcomeTally tally = new OutcomeTally();
+			Writes writes = new Writes(this.jdbc);
+			this.handler.handleAll(deliveries, writes, tally);
+			writes.flush();
 			this.offsets.store(nextOffsets(records, records.size()));
 			this.transactions.commit(tx);
+			tally.committed(this.meters);
+			Map<Outcome, Integer> outcomes = tally.byOutcome();
 			LOG.debug(() -> "Applied " + records.size() + " records of " + positions(records) + " in one transaction: "
 					+ outcomes.getOrDefault(Outcome.APPLIED, 0) + " changed state, "
 					+ outcomes.getOrDefault(Outcome.STALE, 0) + " stale (newer state stored), "
@@ -218,7 +238,7 @@ class BatchApplier {
 		int failedAt = -1;
 		RuntimeException failure = null;
 		TransactionStatus tx = null;
-		Map<Outcome, Integer> outcomes = new EnumMap<>(Outcome.class);
+		OutcomeTally tally = new OutcomeTally();
 		try {
 			tx = this.transactions.getTransaction(new DefaultTransactionDefinition());
 			for (int i = 0; i < records.size(); i++) {
@@ -230,8 +250,12 @@ class BatchApplier {
 				}
 				Object savepoint = tx.createSavepoint();
 				try {
-					outcomes.merge(this.applier.apply(delivery(record, ends)), 1, Integer::sum);
+					OutcomeTally one = new OutcomeTally();
+					Writes writes = new Writes(this.jdbc);
+					this.handler.handle(delivery(record, ends), writes, one);
+					writes.flush();
 					tx.releaseSavepoint(savepoint);
+					tally.add(one);
 				}
 				catch (RuntimeException ex) {
 					tx.rollbackToSavepoint(savepoint);
@@ -243,7 +267,8 @@ class BatchApplier {
 			int applied = (failedAt < 0) ? records.size() : failedAt;
 			this.offsets.store(nextOffsets(records, applied));
 			this.transactions.commit(tx);
-			this.summary.applied(outcomes);
+			tally.committed(this.meters);
+			this.summary.applied(tally.byOutcome());
 			LOG.debug(() -> "Applied " + applied + " of " + records.size() + " records of " + positions(records)
 					+ " one at a time");
 		}

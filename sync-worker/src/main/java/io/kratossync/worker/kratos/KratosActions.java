@@ -11,6 +11,7 @@ import java.util.UUID;
 
 import io.kratossync.events.IdentityId;
 import io.kratossync.worker.apply.RecordPosition;
+import io.kratossync.worker.apply.SessionRevocations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,7 @@ import org.springframework.transaction.annotation.Transactional;
  * did.
  */
 @Repository
-public class KratosActions {
+class KratosActions implements SessionRevocations {
 
 	private static final Logger log = LoggerFactory.getLogger(KratosActions.class);
 
@@ -54,6 +55,7 @@ public class KratosActions {
 	 * @param source where the event was read
 	 * @param dueOffset the offset of its partition that must be applied before it runs
 	 */
+	@Override
 	@Transactional(propagation = Propagation.MANDATORY)
 	public void revokeSessions(IdentityId identityId, UUID eventId, RecordPosition source, long dueOffset) {
 		this.jdbc.sql("""

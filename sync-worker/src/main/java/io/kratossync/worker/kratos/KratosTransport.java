@@ -12,6 +12,7 @@ import io.kratossync.worker.system.WorkerProperties;
 
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.modulith.NamedInterface;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,6 +20,7 @@ import org.springframework.stereotype.Component;
  * both clients.
  */
 @Component
+@NamedInterface("api")
 public class KratosTransport {
 
 	private final JdkClientHttpRequestFactory requestFactory;

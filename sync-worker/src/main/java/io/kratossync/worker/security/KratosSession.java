@@ -2,6 +2,8 @@ package io.kratossync.worker.security;
 
 import java.util.UUID;
 
+import org.springframework.modulith.NamedInterface;
+
 /**
  * The caller of the end-user realm: whose Kratos session the request carried, as Kratos's
  * {@code /sessions/whoami} told. A handler answers only about this identity.
@@ -11,5 +13,6 @@ import java.util.UUID;
  * @param needsSecondFactor whether Kratos wants a higher authenticator assurance level
  * before it serves the session
  */
+@NamedInterface("api")
 public record KratosSession(UUID identityId, boolean needsSecondFactor) {
 }

@@ -14,6 +14,7 @@ import jakarta.validation.constraints.PositiveOrZero;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.modulith.NamedInterface;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -33,6 +34,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("kratos-sync.worker")
+@NamedInterface("api")
 public record WorkerProperties(@NotNull Credentials readAuth, @NotNull Credentials metricsAuth,
 		@DefaultValue("false") boolean allowExampleCredentials, @Valid @NotNull Kratos kratos,
 		@Valid @NotNull Outbox outbox, @Valid @NotNull @DefaultValue Consumer consumer,

@@ -1,4 +1,4 @@
-package io.kratossync.worker.api;
+package io.kratossync.worker.read;
 
 import java.util.List;
 import java.util.UUID;

@@ -1,7 +1,7 @@
-package io.kratossync.ingest.system;
+package io.kratossync.ingest.web;
 
 import io.kratossync.ingest.publish.PublishFailedException;
-import io.kratossync.ingest.webhook.InvalidPayloadException;
+import io.kratossync.ingest.system.IngestProperties;
 import io.kratossync.support.Problems;
 import reactor.core.publisher.Mono;
 

@@ -1,9 +1,12 @@
-package io.kratossync.ingest.webhook;
+package io.kratossync.ingest.web;
+
+import org.springframework.modulith.NamedInterface;
 
 /**
  * A request body that is JSON but not what the endpoint needs; answered 422 naming the
  * field.
  */
+@NamedInterface("api")
 public class InvalidPayloadException extends RuntimeException {
 
 	private static final long serialVersionUID = 1L;
