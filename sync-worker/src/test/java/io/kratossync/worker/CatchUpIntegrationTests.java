@@ -22,6 +22,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.annotation.DirtiesContext;
@@ -76,7 +77,13 @@ class CatchUpIntegrationTests {
 
 		String database = Postgres.freshDatabase();
 		JdbcClient jdbc = WorkerTesting.jdbc(database);
-		try (ConfigurableApplicationContext worker = worker(database, "fresh-" + UUID.randomUUID())) {
+		String group = "fresh-" + UUID.randomUUID();
+		try (ConfigurableApplicationContext worker = worker(database, group)) {
+			// a worker of its own group (KAFKA_CONSUMER_GROUP), not sharing partitions
+			// with any other worker on the broker
+			assertThat(worker.getBean(KafkaListenerEndpointRegistry.class)
+				.getListenerContainer("identity-events")
+				.getGroupId()).isEqualTo(group);
 			await().atMost(Duration.ofSeconds(90))
 				.until(() -> WorkerTesting.count(jdbc, "processed_events") == history.size());
 			await().atMost(Duration.ofSeconds(30))

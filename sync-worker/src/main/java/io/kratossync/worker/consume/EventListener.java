@@ -41,8 +41,10 @@ class EventListener implements ConsumerSeekAware {
 		this.offsets = offsets;
 	}
 
-	@KafkaListener(id = "identity-events", topics = "#{T(io.kratossync.events.Topics).IDENTITY_EVENTS.name()}",
-			batch = "true")
+	// the group is spring.kafka.consumer.group-id (KAFKA_CONSUMER_GROUP), not the
+	// listener's id
+	@KafkaListener(id = "identity-events", idIsGroup = false,
+			topics = "#{T(io.kratossync.events.Topics).IDENTITY_EVENTS.name()}", batch = "true")
 	void onEvents(List<ConsumerRecord<String, EventEnvelope>> records, Consumer<?, ?> consumer) {
 		this.applier.apply(records, consumer);
 	}
