@@ -1,5 +1,7 @@
 package io.kratossync.worker;
 
+import io.kratossync.worker.cli.Commands;
+
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -29,7 +31,16 @@ public class SyncWorkerApplication {
 			.properties("spring.config.name=" + CONFIG_NAME);
 	}
 
+	/**
+	 * Runs the service, or one of its commands ({@code replay}, {@code rebuild},
+	 * {@code dlt}; {@code --help} lists them) when the first argument names one.
+	 * @param args the arguments
+	 */
 	public static void main(String[] args) {
+		if (Commands.isCommand(args)) {
+			Commands.main(args);
+			return;
+		}
 		application().run(args);
 	}
 

@@ -7,13 +7,16 @@ import io.kratossync.events.EventDecodingException;
 import org.springframework.core.convert.ConversionException;
 import org.springframework.dao.DataAccessException;
 import org.springframework.kafka.support.serializer.DeserializationException;
+import org.springframework.modulith.NamedInterface;
 import org.springframework.transaction.TransactionException;
 
 /**
  * Why a record failed, decided once for every failure of the listener, from the whole
- * chain of causes.
+ * chain of causes. Commands that recompute state from history classify as the live
+ * consumer does.
  */
-enum FailureKind {
+@NamedInterface("api")
+public enum FailureKind {
 
 	/**
 	 * The record can never be applied (undecodable, missing header, unknown type, invalid
@@ -35,7 +38,7 @@ enum FailureKind {
 	 */
 	UNKNOWN;
 
-	static FailureKind of(Throwable failure) {
+	public static FailureKind of(Throwable failure) {
 		boolean database = false;
 		for (Throwable t = failure; t != null; t = (t.getCause() == t) ? null : t.getCause()) {
 			if (t instanceof DeserializationException || t instanceof EventDecodingException

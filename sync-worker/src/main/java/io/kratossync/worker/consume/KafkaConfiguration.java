@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.kratossync.events.CloudEventHeaders;
+import io.kratossync.events.DeadLetterHeaders;
 import io.kratossync.events.EventDecodingException;
 import io.kratossync.events.EventEnvelope;
 import io.kratossync.events.EventEnvelopeSerializer;
@@ -51,12 +52,6 @@ class KafkaConfiguration {
 	private static final Logger log = LoggerFactory.getLogger(KafkaConfiguration.class);
 
 	/**
-	 * Header of a dead letter that says, in one line, why the record could not be
-	 * applied.
-	 */
-	static final String REASON_HEADER = "kratos_sync_dlt_reason";
-
-	/**
 	 * The topics the worker reads and writes, checked against the topic policy at
 	 * start-up.
 	 */
@@ -81,8 +76,8 @@ class KafkaConfiguration {
 				new DefaultKafkaProducerFactory<>(producer, new StringSerializer(), values));
 		DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(dltTemplate,
 				(record, ex) -> new TopicPartition(Topics.IDENTITY_EVENTS_DLT.name(), record.partition()));
-		recoverer.setHeadersFunction((record, ex) -> new RecordHeaders(
-				new Header[] { new RecordHeader(REASON_HEADER, reason(ex).getBytes(StandardCharsets.UTF_8)) }));
+		recoverer.setHeadersFunction((record, ex) -> new RecordHeaders(new Header[] {
+				new RecordHeader(DeadLetterHeaders.REASON, reason(ex).getBytes(StandardCharsets.UTF_8)) }));
 		ClassifiedBackOff backOffs = new ClassifiedBackOff(properties.consumer());
 		FailureLog failures = new FailureLog(properties.consumer().unknownFailureRetries());
 		DefaultErrorHandler handler = new DefaultErrorHandler((record, ex) -> {

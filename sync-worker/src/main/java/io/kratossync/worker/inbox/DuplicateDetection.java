@@ -2,6 +2,7 @@ package io.kratossync.worker.inbox;
 
 import io.kratossync.worker.apply.EventHandler;
 
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.modulith.NamedInterface;
 import org.springframework.stereotype.Component;
 
@@ -29,6 +30,17 @@ public class DuplicateDetection {
 	 */
 	public EventHandler around(EventHandler handler) {
 		return new DuplicateDetectingHandler(this.inbox, handler);
+	}
+
+	/**
+	 * The same check over another connection: recomputing history into a scratch schema
+	 * keeps an inbox of its own there, so that a duplicate changes nothing in it either.
+	 * @param jdbc where the inbox is (its connection's {@code search_path} decides the
+	 * schema); the caller runs each batch in a transaction
+	 * @return the duplicate detection over that inbox
+	 */
+	public static DuplicateDetection over(JdbcClient jdbc) {
+		return new DuplicateDetection(new Inbox(jdbc));
 	}
 
 }
