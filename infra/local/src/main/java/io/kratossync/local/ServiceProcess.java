@@ -2,6 +2,7 @@ package io.kratossync.local;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -70,6 +71,48 @@ public final class ServiceProcess implements AutoCloseable {
 	 */
 	public static ServiceProcess start(String name, Path jar, Map<String, String> env, String heap,
 			Consumer<String> lines, String... args) throws IOException {
+		ProcessBuilder builder = builder(name, jar, env, heap, args);
+		int managementPort = env.containsKey("MANAGEMENT_PORT") ? Integer.parseInt(env.get("MANAGEMENT_PORT"))
+				: Machine.freePort();
+		builder.environment().put("MANAGEMENT_PORT", Integer.toString(managementPort));
+		builder.redirectErrorStream(true);
+		Process process = builder.start();
+		pump(name, process.getInputStream(), lines);
+		return new ServiceProcess(name, process, managementPort);
+	}
+
+	/**
+	 * What a command of a service's jar wrote on standard output, and its exit code.
+	 *
+	 * @param exitCode the exit code
+	 * @param out its standard output
+	 */
+	public record CommandRun(int exitCode, String out) {
+	}
+
+	/**
+	 * Runs a command of a service's jar (e.g. {@code rebuild --compare}) to its end.
+	 * @param name the service name
+	 * @param jar its executable jar
+	 * @param env its environment (added to this process's)
+	 * @param heap the maximum heap
+	 * @param errLines where each line of its standard error goes
+	 * @param args the command and its arguments
+	 * @return its standard output and exit code
+	 * @throws IOException if it cannot be started
+	 * @throws InterruptedException if interrupted while it runs
+	 */
+	public static CommandRun command(String name, Path jar, Map<String, String> env, String heap,
+			Consumer<String> errLines, String... args) throws IOException, InterruptedException {
+		Process process = builder(name, jar, env, heap, args).start();
+		Thread err = pump(name, process.getErrorStream(), errLines);
+		String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		int code = process.waitFor();
+		err.join(Duration.ofSeconds(5).toMillis());
+		return new CommandRun(code, out);
+	}
+
+	private static ProcessBuilder builder(String name, Path jar, Map<String, String> env, String heap, String... args) {
 		List<String> command = new ArrayList<>(
 				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
 						"-XX:+UseSerialGC", "-Xss512k"));
@@ -85,14 +128,12 @@ public final class ServiceProcess implements AutoCloseable {
 		builder.environment().putIfAbsent("TOPIC_REPLICATION_FACTOR", "1");
 		builder.environment().putIfAbsent("TOPIC_MIN_INSYNC_REPLICAS", "1");
 		builder.environment().putAll(env);
-		int managementPort = env.containsKey("MANAGEMENT_PORT") ? Integer.parseInt(env.get("MANAGEMENT_PORT"))
-				: Machine.freePort();
-		builder.environment().put("MANAGEMENT_PORT", Integer.toString(managementPort));
-		builder.redirectErrorStream(true);
-		Process process = builder.start();
+		return builder;
+	}
+
+	private static Thread pump(String name, InputStream stream, Consumer<String> lines) {
 		Thread pump = new Thread(() -> {
-			try (BufferedReader reader = new BufferedReader(
-					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+			try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
 				String line;
 				while ((line = reader.readLine()) != null) {
 					lines.accept(line);
@@ -104,7 +145,7 @@ public final class ServiceProcess implements AutoCloseable {
 		}, name + "-output");
 		pump.setDaemon(true);
 		pump.start();
-		return new ServiceProcess(name, process, managementPort);
+		return pump;
 	}
 
 	/**

@@ -369,7 +369,7 @@ public final class Soak {
 		log.warn("Gave up waiting after 30 minutes");
 	}
 
-	private void report(JdbcClient jdbc, Duration load, Duration total) throws IOException {
+	private void report(JdbcClient jdbc, Duration load, Duration total) throws Exception {
 		List<UUID> acked = List.copyOf(this.acknowledged);
 		long applied = 0;
 		for (int i = 0; i < acked.size(); i += 5000) {
@@ -425,6 +425,9 @@ public final class Soak {
 		summary.put("webhooks per second (load)",
 				String.format("%.0f", this.webhooks / Math.max(1.0, load.toMillis() / 1000.0)));
 
+		History history = history(jdbc, records, inboxRows);
+		summary.putAll(history.summary());
+
 		PrintStream out = System.out;
 		out.println();
 		out.println("kratos-sync soak summary");
@@ -436,12 +439,70 @@ public final class Soak {
 		}
 		out.println("  (also in " + json + ")");
 		boolean ok = acked.size() == applied && loginRowsOff + requirementRowsOff == 0
-				&& missing + doubled + unexpected == 0 && revocationsFailed == 0;
+				&& missing + doubled + unexpected == 0 && revocationsFailed == 0 && history.same();
 		out.println(ok ? "RESULT: nothing lost, nothing applied twice, rows and revocations as acknowledged"
 				: "RESULT: FAILED");
 		if (!ok) {
 			System.exit(1);
 		}
+	}
+
+	private record History(Map<String, Object> summary, boolean same) {
+	}
+
+	/**
+	 * The history check, beside the live worker: {@code rebuild --compare} must find
+	 * every row as the worker stored it; then the live drain on the same history, a fresh
+	 * worker and database catching up the whole topic, for the rate to compare with.
+	 */
+	private History history(JdbcClient jdbc, long records, long events) throws Exception {
+		Map<String, Object> summary = new LinkedHashMap<>();
+		Path jar = ServiceProcess.jar(Path.of("").toAbsolutePath(), "sync-worker");
+		log.info("History check: rebuild --compare beside the live worker");
+		ServiceProcess.CommandRun rebuild = ServiceProcess.command("sync-worker", jar, this.workerEnv, "256m",
+				(line) -> log.info("rebuild | {}", line), "rebuild", "--compare", "--json");
+		log.info("rebuild --compare --json wrote:\n{}", rebuild.out());
+		tools.jackson.databind.JsonNode result = new tools.jackson.databind.json.JsonMapper().readTree(rebuild.out());
+		long rows = result.at("/comparison/rows").asLong();
+		long different = result.at("/comparison/different").asLong(-1);
+		double rebuildRate = result.get("recordsPerSecond").asDouble();
+		summary.put("rebuild --compare: exit code", rebuild.exitCode());
+		summary.put("REBUILD: ROWS DIFFERENT FROM THE LIVE STATE", different + " (of " + rows + " compared)");
+		summary.put("rebuild: records read / seconds / records per second", result.get("recordsRead").asLong() + " / "
+				+ result.at("/applyTook/seconds").asDouble() + " / " + Math.round(rebuildRate));
+
+		log.info("History check: the live drain of the same history (a fresh worker and database)");
+		jdbc.sql("CREATE DATABASE kratos_sync_drain").update();
+		String drainDatabase = this.jdbcUrl.replace("/kratos_sync", "/kratos_sync_drain");
+		Map<String, String> env = new HashMap<>(this.workerEnv);
+		env.put("DATABASE_URL", drainDatabase);
+		env.put("KAFKA_CONSUMER_GROUP", "soak-drain");
+		env.put("SYNC_WORKER_PORT", Integer.toString(Machine.freePort()));
+		JdbcClient drained = JdbcClient.create(new DriverManagerDataSource(drainDatabase, "postgres", "postgres"));
+		try (ServiceProcess drainer = startService("sync-worker-drain", Integer.parseInt(env.get("SYNC_WORKER_PORT")),
+				env)) {
+			long firstCount = -1;
+			long firstAt = 0;
+			long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+			long count = 0;
+			while (System.nanoTime() < deadline) {
+				count = drained.sql("SELECT count(*) FROM processed_events").query(Long.class).single();
+				if (firstCount < 0 && count > 0) {
+					firstCount = count;
+					firstAt = System.nanoTime();
+				}
+				if (count >= events) {
+					break;
+				}
+				Machine.pause(100);
+			}
+			double seconds = (System.nanoTime() - firstAt) / 1e9;
+			double drainRate = (count - firstCount) * ((double) records / events) / Math.max(1e-3, seconds);
+			summary.put("live drain: records / seconds / records per second",
+					records + " / " + String.format("%.1f", seconds) + " / " + Math.round(drainRate));
+			summary.put("rebuild rate / live drain rate", String.format("%.2f", rebuildRate / drainRate));
+		}
+		return new History(summary, rebuild.exitCode() == 0 && different == 0 && rows > 0);
 	}
 
 	/** The required identities whose row does not say a password change is required. */
@@ -462,8 +523,10 @@ public final class Soak {
 		Path logFile = this.home.resolve(name + ".log");
 		PrintWriter writer = new PrintWriter(
 				Files.newBufferedWriter(logFile, StandardOpenOption.CREATE, StandardOpenOption.APPEND), true);
-		ServiceProcess service = ServiceProcess.start(name, ServiceProcess.jar(Path.of("").toAbsolutePath(), name), env,
-				"256m", writer::println);
+		// a second worker (the drain) runs the same jar, under a log of its own
+		String module = name.startsWith("sync-worker") ? "sync-worker" : name;
+		ServiceProcess service = ServiceProcess.start(module, ServiceProcess.jar(Path.of("").toAbsolutePath(), module),
+				env, "256m", writer::println);
 		service.awaitReady(Duration.ofSeconds(120));
 		log.info("{} ready (pid {}), log in {}", name, service.pid(), logFile);
 		return service;
