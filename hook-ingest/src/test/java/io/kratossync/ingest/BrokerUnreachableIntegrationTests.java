@@ -11,6 +11,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -64,6 +66,23 @@ class BrokerUnreachableIntegrationTests {
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
 
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void aFailedSendLogsNoPersonalData(CapturedOutput output) {
+		this.client.post()
+			.uri("/hooks/kratos/settings/password")
+			.header("X-Webhook-Key", HookIngestTest.WEBHOOK_KEY)
+			.header("Ory-Webhook-Trigger-ID", UUID.randomUUID().toString())
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Fixtures.text("kratos/settings-after-password.json"))
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503);
+
+		assertThat(output.getAll()).as("the send failed and was logged").contains("Exception thrown when sending");
+		assertThat(output.getAll()).doesNotContain("ada@example.com").doesNotContain("EventEnvelope[");
 	}
 
 	@Test

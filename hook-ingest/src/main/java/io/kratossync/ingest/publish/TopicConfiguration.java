@@ -7,11 +7,13 @@ import io.kratossync.support.ServiceTopics;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.support.LoggingProducerListener;
+import org.springframework.kafka.support.ProducerListener;
 
 /**
  * The topic hook-ingest writes, checked against the topic policy at start-up (and created
  * when missing, see {@code kratos-sync.topics.*}): its partition count must be the
- * configured one, never changed by the service.
+ * configured one, never changed by the service. And what a failed send logs.
  */
 @Configuration(proxyBeanMethods = false)
 class TopicConfiguration {
@@ -19,6 +21,17 @@ class TopicConfiguration {
 	@Bean
 	ServiceTopics serviceTopics() {
 		return new ServiceTopics(List.of(Topics.IDENTITY_EVENTS.name()));
+	}
+
+	/**
+	 * Spring's default listener logs a failed send with the record's key and value: the
+	 * value holds personal data (e-mail). This one logs the topic and the failure only.
+	 */
+	@Bean
+	ProducerListener<Object, Object> kafkaProducerListener() {
+		LoggingProducerListener<Object, Object> listener = new LoggingProducerListener<>();
+		listener.setIncludeContents(false);
+		return listener;
 	}
 
 }

@@ -32,6 +32,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.support.LoggingProducerListener;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 import org.springframework.kafka.listener.RetryListener;
@@ -74,6 +75,10 @@ class KafkaConfiguration {
 				Map.of(byte[].class, new ByteArraySerializer(), EventEnvelope.class, new EventEnvelopeSerializer()));
 		KafkaTemplate<String, Object> dltTemplate = new KafkaTemplate<>(
 				new DefaultKafkaProducerFactory<>(producer, new StringSerializer(), values));
+		// a failed send is logged without the record's value (personal data)
+		LoggingProducerListener<String, Object> quiet = new LoggingProducerListener<>();
+		quiet.setIncludeContents(false);
+		dltTemplate.setProducerListener(quiet);
 		DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(dltTemplate,
 				(record, ex) -> new TopicPartition(Topics.IDENTITY_EVENTS_DLT.name(), record.partition()));
 		recoverer.setHeadersFunction((record, ex) -> new RecordHeaders(new Header[] {
