@@ -7,11 +7,11 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import io.kratossync.testing.TestKafka;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 
 /**
  * hook-ingest on a random port with a real in-process Kafka broker (KRaft) and Kratos's
@@ -30,7 +30,7 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 				"kratos-sync.ingest.admin-auth.api-keys=" + HookIngestTest.ADMIN_KEY,
 				"kratos-sync.ingest.metrics-auth.api-keys=" + HookIngestTest.METRICS_KEY, "management.server.port=0" })
 @AutoConfigureWebTestClient
-@EmbeddedKafka(bootstrapServersProperty = "spring.kafka.bootstrap-servers")
+@TestKafka(bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 public @interface HookIngestTest {
 
 	/** The webhook key the tests send. */

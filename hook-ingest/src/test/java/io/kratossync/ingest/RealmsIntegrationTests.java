@@ -12,12 +12,12 @@ import io.kratossync.events.Topics;
 import io.kratossync.testing.Fixtures;
 import io.kratossync.testing.PathSpellings;
 import io.kratossync.testing.RawHttp;
+import io.kratossync.testing.TestBroker;
 import io.kratossync.testing.TopicProbe;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,7 +66,7 @@ class RealmsIntegrationTests {
 	String bootstrapServers;
 
 	@Autowired
-	void broker(EmbeddedKafkaBroker broker) {
+	void broker(TestBroker broker) {
 		this.bootstrapServers = broker.getBrokersAsString();
 	}
 

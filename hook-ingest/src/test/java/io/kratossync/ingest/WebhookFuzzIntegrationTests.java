@@ -11,6 +11,7 @@ import io.kratossync.events.Topics;
 import io.kratossync.testing.Fixtures;
 import io.kratossync.testing.PathSpellings;
 import io.kratossync.testing.RawHttp;
+import io.kratossync.testing.TestBroker;
 import io.kratossync.testing.TopicProbe;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -19,7 +20,6 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,7 +56,7 @@ class WebhookFuzzIntegrationTests {
 	String bootstrapServers;
 
 	@Autowired
-	void broker(EmbeddedKafkaBroker broker) {
+	void broker(TestBroker broker) {
 		this.bootstrapServers = broker.getBrokersAsString();
 	}
 

@@ -14,6 +14,7 @@ import io.kratossync.events.PasswordChanged;
 import io.kratossync.events.Topics;
 import io.kratossync.ingest.web.Accepted;
 import io.kratossync.testing.Fixtures;
+import io.kratossync.testing.TestBroker;
 import io.kratossync.testing.TopicProbe;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,7 +47,7 @@ class WebhookIntegrationTests {
 	String bootstrapServers;
 
 	@Autowired
-	void broker(EmbeddedKafkaBroker broker) {
+	void broker(TestBroker broker) {
 		this.bootstrapServers = broker.getBrokersAsString();
 	}
 

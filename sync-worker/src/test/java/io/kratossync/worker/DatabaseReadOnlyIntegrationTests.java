@@ -17,6 +17,8 @@ import io.kratossync.events.Topics;
 import io.kratossync.testing.EventProducer;
 import io.kratossync.testing.LastLogins;
 import io.kratossync.testing.Postgres;
+import io.kratossync.testing.TestBroker;
+import io.kratossync.testing.TestKafka;
 import io.kratossync.testing.TopicProbe;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -24,8 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -43,7 +43,7 @@ import static org.awaitility.Awaitility.await;
 		properties = { "spring.config.name=" + SyncWorkerApplication.CONFIG_NAME, "management.server.port=0",
 				"kratos-sync.worker.consumer.max-backoff=1s", "kratos-sync.worker.kratos.admin-url=http://127.0.0.1:9",
 				"kratos-sync.worker.kratos.public-url=http://127.0.0.1:9" })
-@EmbeddedKafka(bootstrapServersProperty = "spring.kafka.bootstrap-servers")
+@TestKafka(bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 @DirtiesContext
 class DatabaseReadOnlyIntegrationTests {
 
@@ -58,7 +58,7 @@ class DatabaseReadOnlyIntegrationTests {
 	String bootstrapServers;
 
 	@Autowired
-	void broker(EmbeddedKafkaBroker broker) {
+	void broker(TestBroker broker) {
 		this.bootstrapServers = broker.getBrokersAsString();
 	}
 

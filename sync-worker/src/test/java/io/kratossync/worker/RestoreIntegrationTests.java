@@ -15,6 +15,8 @@ import io.kratossync.testing.EventProducer;
 import io.kratossync.testing.KratosStub;
 import io.kratossync.testing.LastLogins;
 import io.kratossync.testing.Postgres;
+import io.kratossync.testing.TestBroker;
+import io.kratossync.testing.TestKafka;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,8 +24,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.junit.jupiter.SpringJUnitConfig;
 
@@ -36,14 +36,14 @@ import static org.awaitility.Awaitility.await;
  * lacks.
  */
 @SpringJUnitConfig
-@EmbeddedKafka(partitions = 3)
+@TestKafka(partitions = 3)
 @DirtiesContext
 class RestoreIntegrationTests {
 
 	private static final KratosStub kratos = KratosStub.start();
 
 	@Autowired
-	EmbeddedKafkaBroker broker;
+	TestBroker broker;
 
 	@AfterAll
 	static void stopKratos() {

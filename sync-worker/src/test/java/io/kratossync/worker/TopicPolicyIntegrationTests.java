@@ -6,13 +6,13 @@ import java.util.Map;
 import io.kratossync.events.Topics;
 import io.kratossync.support.Causes;
 import io.kratossync.testing.Postgres;
+import io.kratossync.testing.TestBroker;
+import io.kratossync.testing.TestKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.junit.jupiter.SpringJUnitConfig;
 
@@ -25,12 +25,12 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * stops the start, saying why.
  */
 @SpringJUnitConfig
-@EmbeddedKafka
+@TestKafka
 @DirtiesContext
 class TopicPolicyIntegrationTests {
 
 	@Autowired
-	EmbeddedKafkaBroker broker;
+	TestBroker broker;
 
 	@Test
 	void refusesToStartAgainstATopicWithAnotherPartitionCount() throws Exception {

@@ -12,6 +12,8 @@ import io.kratossync.events.Topics;
 import io.kratossync.testing.EventProducer;
 import io.kratossync.testing.KratosStub;
 import io.kratossync.testing.Postgres;
+import io.kratossync.testing.TestBroker;
+import io.kratossync.testing.TestKafka;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -19,8 +21,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -35,7 +35,7 @@ import org.springframework.test.context.DynamicPropertySource;
 				"kratos-sync.worker.read-auth.api-keys=" + WorkerIntegrationTestSupport.READ_KEY,
 				"kratos-sync.worker.metrics-auth.api-keys=" + WorkerIntegrationTestSupport.METRICS_KEY,
 				"management.server.port=0" })
-@EmbeddedKafka(bootstrapServersProperty = "spring.kafka.bootstrap-servers")
+@TestKafka(bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 public abstract class WorkerIntegrationTestSupport {
 
 	/** The key of the service read API the tests send. */
@@ -58,7 +58,7 @@ public abstract class WorkerIntegrationTestSupport {
 	protected String bootstrapServers;
 
 	@Autowired
-	void broker(EmbeddedKafkaBroker broker) {
+	void broker(TestBroker broker) {
 		this.bootstrapServers = broker.getBrokersAsString();
 	}
 

@@ -25,6 +25,8 @@ import io.kratossync.events.Topics;
 import io.kratossync.testing.EventProducer;
 import io.kratossync.testing.KratosStub;
 import io.kratossync.testing.Postgres;
+import io.kratossync.testing.TestBroker;
+import io.kratossync.testing.TestKafka;
 import io.kratossync.testing.TopicProbe;
 import io.kratossync.worker.SyncWorkerApplication;
 import io.kratossync.worker.apply.Delivery;
@@ -49,8 +51,6 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -68,7 +68,7 @@ import static org.awaitility.Awaitility.await;
 		properties = { "spring.config.name=" + SyncWorkerApplication.CONFIG_NAME,
 				"spring.main.web-application-type=none", "kratos-sync.worker.outbox.poll-interval=100ms",
 				"kratos-sync.worker.consumer.initial-backoff=100ms", "kratos-sync.worker.consumer.max-backoff=200ms" })
-@EmbeddedKafka(bootstrapServersProperty = "spring.kafka.bootstrap-servers")
+@TestKafka(bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HistoryIntegrationTests {
 
@@ -129,7 +129,7 @@ class HistoryIntegrationTests {
 	String bootstrapServers;
 
 	@Autowired
-	void broker(EmbeddedKafkaBroker broker) {
+	void broker(TestBroker broker) {
 		this.bootstrapServers = broker.getBrokersAsString();
 	}
 
