@@ -105,18 +105,32 @@ public final class Soak {
 
 	private KratosStub kratos;
 
-	private ServiceProcess ingest;
+	/**
+	 * hook-ingest instances, sent to in turn (a simple round-robin, as a load balancer
+	 * would).
+	 */
+	private final int ingestCount = Integer.parseInt(Machine.env("SOAK_INGESTS", "1"));
 
-	private ServiceProcess worker;
+	/** sync-worker instances, one consumer group. */
+	private final int workerCount = Integer.parseInt(Machine.env("SOAK_WORKERS", "1"));
+
+	private final List<ServiceProcess> ingests = new ArrayList<>();
+
+	private final List<ServiceProcess> workers = new ArrayList<>();
+
+	private final List<Map<String, String>> ingestEnvs = new ArrayList<>();
+
+	private final List<Map<String, String>> workerEnvs = new ArrayList<>();
+
+	private final List<Integer> ingestPorts = new ArrayList<>();
+
+	private final AtomicInteger nextIngest = new AtomicInteger();
 
 	private String jdbcUrl;
 
-	private int ingestPort;
-
-	private int workerPort;
-
-	private Map<String, String> ingestEnv;
-
+	/**
+	 * The settings of the first worker: the commands of the history check run with them.
+	 */
 	private Map<String, String> workerEnv;
 
 	/**
@@ -154,18 +168,25 @@ public final class Soak {
 			this.kafka = new KafkaBroker(this.home.resolve("kafka"), Machine.freePort(), Machine.freePort());
 			this.kafka.start();
 			this.kratos = KratosStub.start();
-			this.ingestPort = Machine.freePort();
-			this.workerPort = Machine.freePort();
-			this.ingestEnv = Map.of("HOOK_INGEST_PORT", Integer.toString(this.ingestPort), "KAFKA_BOOTSTRAP_SERVERS",
-					this.kafka.bootstrapServers(), "WEBHOOK_API_KEYS", WEBHOOK_KEY, "ADMIN_API_KEYS", ADMIN_KEY,
-					"KRATOS_ADMIN_URL", this.kratos.url());
-			this.workerEnv = Map.of("SYNC_WORKER_PORT", Integer.toString(this.workerPort), "KAFKA_BOOTSTRAP_SERVERS",
-					this.kafka.bootstrapServers(), "DATABASE_URL", jdbcUrl, "DATABASE_USER", "postgres",
-					"DATABASE_PASSWORD", "postgres", "KRATOS_ADMIN_URL", this.kratos.url(), "KRATOS_PUBLIC_URL",
-					this.kratos.url(), "WORKER_CONCURRENCY", "3", "OUTBOX_MAX_BACKOFF", "5s", "KRATOS_BREAKER_OPEN_FOR",
-					"5s");
-			this.ingest = startService("hook-ingest", this.ingestPort, this.ingestEnv);
-			this.worker = startService("sync-worker", this.workerPort, this.workerEnv);
+			for (int i = 0; i < this.ingestCount; i++) {
+				int port = Machine.freePort();
+				this.ingestPorts.add(port);
+				this.ingestEnvs.add(Map.of("HOOK_INGEST_PORT", Integer.toString(port), "KAFKA_BOOTSTRAP_SERVERS",
+						this.kafka.bootstrapServers(), "WEBHOOK_API_KEYS", WEBHOOK_KEY, "ADMIN_API_KEYS", ADMIN_KEY,
+						"KRATOS_ADMIN_URL", this.kratos.url()));
+				this.ingests.add(startService(name("hook-ingest", i, this.ingestCount), this.ingestEnvs.get(i)));
+			}
+			// 6 partitions: three consumers in one worker, two in each of several
+			String concurrency = (this.workerCount == 1) ? "3" : Integer.toString(Math.max(1, 6 / this.workerCount));
+			for (int i = 0; i < this.workerCount; i++) {
+				this.workerEnvs.add(Map.of("SYNC_WORKER_PORT", Integer.toString(Machine.freePort()),
+						"KAFKA_BOOTSTRAP_SERVERS", this.kafka.bootstrapServers(), "DATABASE_URL", jdbcUrl,
+						"DATABASE_USER", "postgres", "DATABASE_PASSWORD", "postgres", "KRATOS_ADMIN_URL",
+						this.kratos.url(), "KRATOS_PUBLIC_URL", this.kratos.url(), "WORKER_CONCURRENCY", concurrency,
+						"OUTBOX_MAX_BACKOFF", "5s", "KRATOS_BREAKER_OPEN_FOR", "5s"));
+				this.workers.add(startService(name("sync-worker", i, this.workerCount), this.workerEnvs.get(i)));
+			}
+			this.workerEnv = this.workerEnvs.get(0);
 			try {
 				Instant loadStarted = Instant.now();
 				send();
@@ -175,8 +196,8 @@ public final class Soak {
 				report(jdbc, load, Duration.between(started, Instant.now()));
 			}
 			finally {
-				this.ingest.stop();
-				this.worker.stop();
+				this.ingests.forEach(ServiceProcess::stop);
+				this.workers.forEach(ServiceProcess::stop);
 				this.kratos.close();
 				this.kafka.stop();
 			}
@@ -220,11 +241,15 @@ public final class Soak {
 	private void inject(int fault) {
 		try {
 			switch (fault) {
-				case 0, 3 -> {
-					log.info("FAULT: killing sync-worker (SIGKILL) and starting it again");
-					this.worker.kill();
-					this.worker = startService("sync-worker", this.workerPort, this.workerEnv);
+				case 3 -> {
+					if (this.ingestCount > 1) {
+						restart(this.ingests, this.ingestEnvs, "hook-ingest", this.ingestCount - 1, this.ingestCount);
+					}
+					else {
+						restart(this.workers, this.workerEnvs, "sync-worker", 0, this.workerCount);
+					}
 				}
+				case 0 -> restart(this.workers, this.workerEnvs, "sync-worker", this.workerCount - 1, this.workerCount);
 				case 1 -> {
 					log.info("FAULT: stopping the Kafka broker for 12 s");
 					this.kafka.stop();
@@ -244,6 +269,20 @@ public final class Soak {
 		catch (IOException ex) {
 			throw new IllegalStateException("fault injection failed", ex);
 		}
+	}
+
+	/** Kills one instance (SIGKILL) while the others go on, and starts it again. */
+	private void restart(List<ServiceProcess> instances, List<Map<String, String>> envs, String kind, int index,
+			int count) throws IOException {
+		String name = name(kind, index, count);
+		log.info("FAULT: killing {} (SIGKILL) and starting it again{}", name,
+				(count > 1) ? " (" + (count - 1) + " more of its kind keep running)" : "");
+		instances.get(index).kill();
+		instances.set(index, startService(name, envs.get(index)));
+	}
+
+	private static String name(String kind, int index, int count) {
+		return (count == 1) ? kind : kind + "-" + (index + 1);
 	}
 
 	private void sendOne() {
@@ -311,12 +350,16 @@ public final class Soak {
 	 */
 	private UUID deliver(Sent sent) {
 		boolean admin = sent.path().startsWith("/admin/");
+		// round-robin; a retry goes to the next instance, as a load balancer retries on
+		// the next upstream
+		int first = this.nextIngest.getAndIncrement();
 		for (int attempt = 0; attempt < 3; attempt++) {
 			if (attempt > 0) {
 				Machine.pause(Duration.ofSeconds(attempt).toMillis());
 			}
 			HttpRequest.Builder request = HttpRequest
-				.newBuilder(URI.create("http://127.0.0.1:" + this.ingestPort + sent.path()))
+				.newBuilder(URI.create("http://127.0.0.1:"
+						+ this.ingestPorts.get(Math.floorMod(first + attempt, this.ingestCount)) + sent.path()))
 				.timeout(Duration.ofSeconds(30))
 				.header("Content-Type", "application/json")
 				.header(admin ? "X-Admin-Key" : "X-Webhook-Key", sent.key())
@@ -402,6 +445,7 @@ public final class Soak {
 		long unexpected = effective.keySet().stream().filter((id) -> !this.requiredIdentities.contains(id)).count();
 
 		Map<String, Object> summary = new LinkedHashMap<>();
+		summary.put("instances: hook-ingest / sync-worker", this.ingestCount + " / " + this.workerCount);
 		summary.put("webhooks (incl. admin requests)", this.webhooks);
 		summary.put("HTTP requests (incl. Kratos-style retries)", this.requests.get());
 		summary.put("answers by status", new TreeMap<>(this.statuses));
@@ -479,8 +523,7 @@ public final class Soak {
 		env.put("KAFKA_CONSUMER_GROUP", "soak-drain");
 		env.put("SYNC_WORKER_PORT", Integer.toString(Machine.freePort()));
 		JdbcClient drained = JdbcClient.create(new DriverManagerDataSource(drainDatabase, "postgres", "postgres"));
-		try (ServiceProcess drainer = startService("sync-worker-drain", Integer.parseInt(env.get("SYNC_WORKER_PORT")),
-				env)) {
+		try (ServiceProcess drainer = startService("sync-worker-drain", env)) {
 			long firstCount = -1;
 			long firstAt = 0;
 			long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
@@ -519,12 +562,14 @@ public final class Soak {
 		return required.size() - stored;
 	}
 
-	private ServiceProcess startService(String name, int port, Map<String, String> env) throws IOException {
+	private ServiceProcess startService(String name, Map<String, String> env) throws IOException {
 		Path logFile = this.home.resolve(name + ".log");
 		PrintWriter writer = new PrintWriter(
 				Files.newBufferedWriter(logFile, StandardOpenOption.CREATE, StandardOpenOption.APPEND), true);
-		// a second worker (the drain) runs the same jar, under a log of its own
-		String module = name.startsWith("sync-worker") ? "sync-worker" : name;
+		// each instance (hook-ingest-2, the drain worker) runs its module's jar, under a
+		// log of its own
+		String module = name.startsWith("sync-worker") ? "sync-worker"
+				: name.startsWith("hook-ingest") ? "hook-ingest" : name;
 		ServiceProcess service = ServiceProcess.start(module, ServiceProcess.jar(Path.of("").toAbsolutePath(), module),
 				env, "256m", writer::println);
 		service.awaitReady(Duration.ofSeconds(120));
