@@ -1,7 +1,13 @@
 package io.kratossync.events;
 
+import java.nio.charset.StandardCharsets;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
 /**
- * Header names of the CloudEvents 1.0 Kafka protocol binding, binary content mode.
+ * Header names of the CloudEvents 1.0 Kafka protocol binding, binary content mode, and
+ * the one way to read a header's text.
  */
 public final class CloudEventHeaders {
 
@@ -33,6 +39,17 @@ public final class CloudEventHeaders {
 	public static final String APPLICATION_JSON = "application/json";
 
 	private CloudEventHeaders() {
+	}
+
+	/**
+	 * The text of a header, the last one of that name.
+	 * @param headers a record's headers ({@code null}: none)
+	 * @param name the header's name
+	 * @return its value as UTF-8 text, {@code null} when there is none
+	 */
+	public static String text(Headers headers, String name) {
+		Header header = (headers != null) ? headers.lastHeader(name) : null;
+		return (header != null && header.value() != null) ? new String(header.value(), StandardCharsets.UTF_8) : null;
 	}
 
 }

@@ -1,13 +1,11 @@
 package io.kratossync.events;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.UUID;
 
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 import tools.jackson.core.JacksonException;
@@ -85,11 +83,11 @@ public class EventEnvelopeDeserializer implements Deserializer<EventEnvelope> {
 	}
 
 	private static String required(Headers headers, String name) {
-		Header header = (headers != null) ? headers.lastHeader(name) : null;
-		if (header == null || header.value() == null) {
+		String value = CloudEventHeaders.text(headers, name);
+		if (value == null) {
 			throw new EventDecodingException("record has no " + name + " header");
 		}
-		return new String(header.value(), StandardCharsets.UTF_8);
+		return value;
 	}
 
 }

@@ -3,11 +3,11 @@ package io.kratossync.ingest.publish;
 import java.util.List;
 
 import io.kratossync.events.Topics;
+import io.kratossync.support.ProducerLogging;
 import io.kratossync.support.ServiceTopics;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.support.LoggingProducerListener;
 import org.springframework.kafka.support.ProducerListener;
 
 /**
@@ -24,14 +24,12 @@ class TopicConfiguration {
 	}
 
 	/**
-	 * Spring's default listener logs a failed send with the record's key and value: the
-	 * value holds personal data (e-mail). This one logs the topic and the failure only.
+	 * Replaces Spring's listener, which logs a failed send with its value (personal
+	 * data).
 	 */
 	@Bean
 	ProducerListener<Object, Object> kafkaProducerListener() {
-		LoggingProducerListener<Object, Object> listener = new LoggingProducerListener<>();
-		listener.setIncludeContents(false);
-		return listener;
+		return ProducerLogging.withoutContents();
 	}
 
 }

@@ -12,6 +12,7 @@ import io.kratossync.events.EventEnvelope;
 import io.kratossync.events.EventEnvelopeSerializer;
 import io.kratossync.events.Topics;
 import io.kratossync.support.Causes;
+import io.kratossync.support.ProducerLogging;
 import io.kratossync.support.ServiceTopics;
 import io.kratossync.worker.system.WorkerProperties;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,7 +33,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
-import org.springframework.kafka.support.LoggingProducerListener;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 import org.springframework.kafka.listener.RetryListener;
@@ -76,9 +76,7 @@ class KafkaConfiguration {
 		KafkaTemplate<String, Object> dltTemplate = new KafkaTemplate<>(
 				new DefaultKafkaProducerFactory<>(producer, new StringSerializer(), values));
 		// a failed send is logged without the record's value (personal data)
-		LoggingProducerListener<String, Object> quiet = new LoggingProducerListener<>();
-		quiet.setIncludeContents(false);
-		dltTemplate.setProducerListener(quiet);
+		dltTemplate.setProducerListener(ProducerLogging.withoutContents());
 		DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(dltTemplate,
 				(record, ex) -> new TopicPartition(Topics.IDENTITY_EVENTS_DLT.name(), record.partition()));
 		recoverer.setHeadersFunction((record, ex) -> new RecordHeaders(new Header[] {
@@ -130,8 +128,7 @@ class KafkaConfiguration {
 	}
 
 	private static String header(ConsumerRecord<?, ?> record, String name) {
-		Header header = record.headers().lastHeader(name);
-		return (header != null) ? new String(header.value(), StandardCharsets.UTF_8) : null;
+		return CloudEventHeaders.text(record.headers(), name);
 	}
 
 }

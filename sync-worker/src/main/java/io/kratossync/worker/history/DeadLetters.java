@@ -218,7 +218,6 @@ public final class DeadLetters {
 
 	private void publish(List<Letter> letters) {
 		Map<String, Object> properties = new HashMap<>(this.sources.producer());
-		properties.keySet().removeIf((key) -> key.startsWith("spring."));
 		properties.put(ProducerConfig.ACKS_CONFIG, "all");
 		properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
 		try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(properties, new ByteArraySerializer(),
@@ -258,8 +257,7 @@ public final class DeadLetters {
 	}
 
 	private static String text(ConsumerRecord<?, ?> record, String name) {
-		Header header = record.headers().lastHeader(name);
-		return (header != null && header.value() != null) ? new String(header.value(), StandardCharsets.UTF_8) : null;
+		return CloudEventHeaders.text(record.headers(), name);
 	}
 
 	private static Integer integer(ConsumerRecord<?, ?> record, String name) {

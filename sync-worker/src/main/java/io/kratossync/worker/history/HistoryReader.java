@@ -70,7 +70,6 @@ final class HistoryReader implements AutoCloseable {
 		this.properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		this.properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
 		this.properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-		this.properties.keySet().removeIf((key) -> key.startsWith("spring."));
 		Object apiTimeout = this.properties.get(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG);
 		this.timeout = (apiTimeout != null) ? Duration.ofMillis(Long.parseLong(apiTimeout.toString()))
 				: DEFAULT_TIMEOUT;

@@ -1,5 +1,7 @@
 package io.kratossync.worker.history;
 
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 
 import javax.sql.DataSource;
@@ -21,6 +23,21 @@ import org.springframework.modulith.NamedInterface;
 @NamedInterface("api")
 public record HistorySources(DataSource dataSource, Map<String, Object> consumer, Map<String, Object> producer,
 		String topic, String deadLetters) {
+
+	/**
+	 * Keeps the Kafka clients' own settings: Spring's ({@code spring.*}, e.g. the
+	 * delegating deserializer's) mean nothing to a plain client.
+	 */
+	public HistorySources {
+		consumer = clientSettings(consumer);
+		producer = clientSettings(producer);
+	}
+
+	private static Map<String, Object> clientSettings(Map<String, Object> settings) {
+		Map<String, Object> copy = new HashMap<>(settings);
+		copy.keySet().removeIf((key) -> key.startsWith("spring."));
+		return Collections.unmodifiableMap(copy);
+	}
 
 	/**
 	 * The sources of the worker's own topics.
