@@ -31,7 +31,28 @@ public enum EventType {
 	ADDRESS_VERIFIED("kratos.identity.address_verified", AddressVerified.class),
 
 	/** See {@link PasswordChangeRequired}. */
-	PASSWORD_CHANGE_REQUIRED("kratos.identity.password_change_required", PasswordChangeRequired.class);
+	PASSWORD_CHANGE_REQUIRED("kratos.identity.password_change_required", PasswordChangeRequired.class),
+
+	/** See {@link IdentityCreated}. */
+	IDENTITY_CREATED("kratos.identity.created", IdentityCreated.class),
+
+	/** See {@link IdentityUpdated}. */
+	IDENTITY_UPDATED("kratos.identity.updated", IdentityUpdated.class),
+
+	/** See {@link StateChanged}. */
+	STATE_CHANGED("kratos.identity.state_changed", StateChanged.class),
+
+	/** See {@link IdentityDeleted}. */
+	IDENTITY_DELETED("kratos.identity.deleted", IdentityDeleted.class),
+
+	/** See {@link SessionIssued}. */
+	SESSION_ISSUED("kratos.session.issued", SessionIssued.class),
+
+	/** See {@link SessionRevoked}. */
+	SESSION_REVOKED("kratos.session.revoked", SessionRevoked.class),
+
+	/** See {@link SessionExpired}. */
+	SESSION_EXPIRED("kratos.session.expired", SessionExpired.class);
 
 	private final String ceType;
 

@@ -13,7 +13,8 @@ import java.time.Instant;
  * (the Java 17 form of an exhaustive switch).
  */
 public sealed interface IdentityEvent permits Registered, LoggedIn, PasswordChanged, ProfileUpdated,
-		SecondFactorChanged, Recovered, AddressVerified, PasswordChangeRequired {
+		SecondFactorChanged, Recovered, AddressVerified, PasswordChangeRequired, IdentityCreated, IdentityUpdated,
+		StateChanged, IdentityDeleted, SessionIssued, SessionRevoked, SessionExpired {
 
 	/**
 	 * The identity the change concerns.
@@ -65,6 +66,20 @@ public sealed interface IdentityEvent permits Registered, LoggedIn, PasswordChan
 		R addressVerified(AddressVerified event);
 
 		R passwordChangeRequired(PasswordChangeRequired event);
+
+		R identityCreated(IdentityCreated event);
+
+		R identityUpdated(IdentityUpdated event);
+
+		R stateChanged(StateChanged event);
+
+		R identityDeleted(IdentityDeleted event);
+
+		R sessionIssued(SessionIssued event);
+
+		R sessionRevoked(SessionRevoked event);
+
+		R sessionExpired(SessionExpired event);
 
 	}
 

@@ -35,6 +35,8 @@ class GoldenJsonTests {
 
 	private static final IdentityId IDENTITY = IdentityId.parse("3a5293f1-f4d6-49f4-b34f-6da62c360604");
 
+	private static final UUID SESSION = UUID.fromString("6f7a8b9c-0d1e-4f2a-b3c4-d5e6f7a8b9c0");
+
 	private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
 	static Stream<Arguments> goldenEvents() {
@@ -69,7 +71,31 @@ class GoldenJsonTests {
 				golden("password_change_required.json", "0b9d6f3e-7a51-4c2b-8e4d-5f6a7b8c9d0e",
 						"/kratos-sync/hook-ingest/admin", "2026-01-30T09:00:00Z",
 						new PasswordChangeRequired(IDENTITY, Instant.parse("2026-01-30T09:00:00Z"),
-								"credential found in a breach corpus", Instant.parse("2025-11-02T17:45:10.123456Z"))));
+								"credential found in a breach corpus", Instant.parse("2025-11-02T17:45:10.123456Z"))),
+				golden("created.json", "7c8d9e0f-1a2b-4c3d-8e5f-6a7b8c9d0e1f", "/kratos-sync/cdc",
+						"2026-02-07T12:00:00.5Z",
+						new IdentityCreated(IDENTITY, Instant.parse("2026-02-07T12:00:00.123456Z"),
+								new Profile("default", "active", "ada@example.com", false))),
+				golden("updated.json", "8d9e0f1a-2b3c-4d4e-9f6a-7b8c9d0e1f2a", "/kratos-sync/cdc",
+						"2026-02-08T12:00:00.5Z",
+						new IdentityUpdated(IDENTITY, Instant.parse("2026-02-08T12:00:00.123456Z"),
+								new Profile("default", "active", "ada.lovelace@example.com", false))),
+				golden("state_changed.json", "9e0f1a2b-3c4d-4e5f-8a7b-8c9d0e1f2a3b", "/kratos-sync/cdc",
+						"2026-02-09T12:00:00.5Z",
+						new StateChanged(IDENTITY, Instant.parse("2026-02-09T12:00:00.123456Z"), "inactive")),
+				golden("deleted.json", "0f1a2b3c-4d5e-4f6a-9b8c-9d0e1f2a3b4c", "/kratos-sync/cdc",
+						"2026-02-10T12:00:00.5Z",
+						new IdentityDeleted(IDENTITY, Instant.parse("2026-02-10T12:00:00.4Z"))),
+				golden("session_issued.json", "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "/kratos-sync/cdc",
+						"2026-02-11T12:00:00.5Z",
+						new SessionIssued(IDENTITY, Instant.parse("2026-02-11T12:00:00.123456Z"), SESSION, "aal1",
+								List.of("password"), Instant.parse("2026-02-12T12:00:00.123456Z"))),
+				golden("session_revoked.json", "2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e", "/kratos-sync/cdc",
+						"2026-02-11T13:00:00.5Z",
+						new SessionRevoked(IDENTITY, Instant.parse("2026-02-11T13:00:00.4Z"), SESSION, "deactivated")),
+				golden("session_expired.json", "3c4d5e6f-7a8b-4c9d-8e1f-2a3b4c5d6e7f", "/kratos-sync/cdc",
+						"2026-02-13T02:00:00.5Z",
+						new SessionExpired(IDENTITY, Instant.parse("2026-02-12T12:00:00.123456Z"), SESSION)));
 	}
 
 	private static Arguments golden(String file, String id, String source, String time, IdentityEvent data) {

@@ -17,11 +17,14 @@ public final class RestartablePostgres implements AutoCloseable {
 
 	private final int port;
 
+	private final boolean logical;
+
 	private EmbeddedPostgres server;
 
-	private RestartablePostgres(Path dataDirectory, int port) {
+	private RestartablePostgres(Path dataDirectory, int port, boolean logical) {
 		this.dataDirectory = dataDirectory;
 		this.port = port;
+		this.logical = logical;
 	}
 
 	/**
@@ -29,12 +32,25 @@ public final class RestartablePostgres implements AutoCloseable {
 	 * @return the running server
 	 */
 	public static RestartablePostgres start() {
+		return start(false);
+	}
+
+	/**
+	 * Starts a new server with {@code wal_level=logical}, as change data capture needs.
+	 * @return the running server
+	 */
+	public static RestartablePostgres startLogical() {
+		return start(true);
+	}
+
+	private static RestartablePostgres start(boolean logical) {
 		try {
 			int port;
 			try (ServerSocket socket = new ServerSocket(0)) {
 				port = socket.getLocalPort();
 			}
-			RestartablePostgres postgres = new RestartablePostgres(Files.createTempDirectory("pg-restartable"), port);
+			RestartablePostgres postgres = new RestartablePostgres(Files.createTempDirectory("pg-restartable"), port,
+					logical);
 			postgres.up();
 			return postgres;
 		}
@@ -48,7 +64,15 @@ public final class RestartablePostgres implements AutoCloseable {
 	 * {@code postgres})
 	 */
 	public String jdbcUrl() {
-		return "jdbc:postgresql://localhost:" + this.port + "/postgres";
+		return jdbcUrl("postgres");
+	}
+
+	/**
+	 * @param database a database of this server
+	 * @return its JDBC URL (user and password {@code postgres})
+	 */
+	public String jdbcUrl(String database) {
+		return "jdbc:postgresql://localhost:" + this.port + "/" + database;
 	}
 
 	/** Stops the server; connections fail until {@link #up()}. */
@@ -68,11 +92,16 @@ public final class RestartablePostgres implements AutoCloseable {
 	public synchronized void up() {
 		if (this.server == null) {
 			try {
-				this.server = EmbeddedPostgres.builder()
+				EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
 					.setDataDirectory(this.dataDirectory)
 					.setCleanDataDirectory(false)
-					.setPort(this.port)
-					.start();
+					.setPort(this.port);
+				if (this.logical) {
+					builder.setServerConfig("wal_level", "logical")
+						.setServerConfig("max_replication_slots", "10")
+						.setServerConfig("max_wal_senders", "10");
+				}
+				this.server = builder.start();
 			}
 			catch (IOException ex) {
 				throw new IllegalStateException("cannot start PostgreSQL", ex);

@@ -88,8 +88,8 @@ final class FencedUpsert {
 
 	/**
 	 * The statement, its parameters added to {@code args} in order. When the row exists
-	 * and every group is stale, the {@code WHERE} of the update leaves it alone and the
-	 * statement changes no row.
+	 * and every group is stale, or the row is the tombstone of a deleted identity, the
+	 * {@code WHERE} of the update leaves it alone and the statement changes no row.
 	 */
 	private String sql(List<Object> args) {
 		List<String> columns = new ArrayList<>();
@@ -113,7 +113,7 @@ final class FencedUpsert {
 		return "INSERT INTO user_settings AS s (" + String.join(", ", columns) + ") VALUES ("
 				+ String.join(", ", Collections.nCopies(columns.size(), "?")) + ")"
 				+ " ON CONFLICT (identity_id) DO UPDATE SET " + String.join(", ", sets) + ", updated_at = now()"
-				+ " WHERE " + String.join(" OR ", wins);
+				+ " WHERE s.deleted_at IS NULL AND (" + String.join(" OR ", wins) + ")";
 	}
 
 	/**

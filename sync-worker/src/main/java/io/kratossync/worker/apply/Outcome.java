@@ -13,6 +13,12 @@ public enum Outcome {
 	STALE,
 
 	/** The event had been processed before; nothing changed. */
-	DUPLICATE
+	DUPLICATE,
+
+	/**
+	 * The event changes no application state (session events, for other consumers):
+	 * recorded, nothing changed.
+	 */
+	IGNORED
 
 }

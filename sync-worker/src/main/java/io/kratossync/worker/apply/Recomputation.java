@@ -22,10 +22,10 @@ public final class Recomputation {
 	 * a side effect
 	 */
 	public static EventHandler withoutSideEffects(JdbcClient jdbc) {
-		return new StateChanges(new UserSettingsRepository(jdbc), (identityId, eventId, source, dueOffset) -> {
+		return new StateChanges(new UserSettingsRepository(jdbc), (identityId, eventId, source, dueOffset, cause) -> {
 			// a recomputation changes state only: what the live consumer queued stays its
 			// own
-		});
+		}, false);
 	}
 
 }

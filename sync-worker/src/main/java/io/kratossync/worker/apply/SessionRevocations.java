@@ -23,7 +23,36 @@ public interface SessionRevocations {
 	 * @param eventId the event that requires it ({@link IdentityEvent})
 	 * @param source where the event was read
 	 * @param dueOffset the offset of its partition that must be applied before it runs
+	 * @param cause why: the revocation is skipped if its cause is no longer in force when
+	 * its turn comes
 	 */
-	void revokeSessions(IdentityId identityId, UUID eventId, RecordPosition source, long dueOffset);
+	void revokeSessions(IdentityId identityId, UUID eventId, RecordPosition source, long dueOffset, Cause cause);
+
+	/** Why an identity's sessions are revoked. */
+	enum Cause {
+
+		/**
+		 * An administrator required a password change; in force while that requirement
+		 * is.
+		 */
+		PASSWORD_CHANGE_REQUIRED("password_change_required"),
+
+		/** The identity was deactivated; in force while it stays inactive. */
+		DEACTIVATED("deactivated");
+
+		private final String column;
+
+		Cause(String column) {
+			this.column = column;
+		}
+
+		/**
+		 * @return the value stored in {@code kratos_actions.cause}
+		 */
+		public String column() {
+			return this.column;
+		}
+
+	}
 
 }

@@ -2,6 +2,13 @@ package io.kratossync.worker.apply;
 
 import io.kratossync.events.AddressVerified;
 import io.kratossync.events.EventEnvelope;
+import io.kratossync.events.IdentityCreated;
+import io.kratossync.events.IdentityDeleted;
+import io.kratossync.events.IdentityUpdated;
+import io.kratossync.events.SessionExpired;
+import io.kratossync.events.SessionIssued;
+import io.kratossync.events.SessionRevoked;
+import io.kratossync.events.StateChanged;
 import io.kratossync.events.IdentityEvent;
 import io.kratossync.events.LoggedIn;
 import io.kratossync.events.PasswordChangeRequired;
@@ -14,6 +21,7 @@ import io.kratossync.events.SecondFactorChanged;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -32,9 +40,13 @@ class StateChanges implements EventHandler {
 
 	private final SessionRevocations revocations;
 
-	StateChanges(UserSettingsRepository settings, SessionRevocations revocations) {
+	private final boolean revokeOnDeactivation;
+
+	StateChanges(UserSettingsRepository settings, SessionRevocations revocations,
+			@Value("${kratos-sync.worker.revoke-sessions-on-deactivation:true}") boolean revokeOnDeactivation) {
 		this.settings = settings;
 		this.revocations = revocations;
+		this.revokeOnDeactivation = revokeOnDeactivation;
 	}
 
 	/**
@@ -56,7 +68,7 @@ class StateChanges implements EventHandler {
 				boolean set = StateChanges.this.settings.requirePasswordChange(required, event.id(), writes);
 				if (set) {
 					StateChanges.this.revocations.revokeSessions(required.identityId(), event.id(), delivery.source(),
-							delivery.partitionEnd());
+							delivery.partitionEnd(), SessionRevocations.Cause.PASSWORD_CHANGE_REQUIRED);
 				}
 				logged.changed(set);
 				return null;
@@ -101,6 +113,54 @@ class StateChanges implements EventHandler {
 			@Override
 			public Void addressVerified(AddressVerified verified) {
 				StateChanges.this.settings.addressVerified(verified, writes, logged);
+				return null;
+			}
+
+			@Override
+			public Void identityCreated(IdentityCreated created) {
+				StateChanges.this.settings.identityCreated(created, writes, logged);
+				return null;
+			}
+
+			@Override
+			public Void identityUpdated(IdentityUpdated updated) {
+				StateChanges.this.settings.identityUpdated(updated, writes, logged);
+				return null;
+			}
+
+			@Override
+			public Void stateChanged(StateChanged changed) {
+				boolean set = StateChanges.this.settings.stateChanged(changed, writes);
+				if (set && changed.deactivated() && StateChanges.this.revokeOnDeactivation) {
+					StateChanges.this.revocations.revokeSessions(changed.identityId(), event.id(), delivery.source(),
+							delivery.partitionEnd(), SessionRevocations.Cause.DEACTIVATED);
+				}
+				logged.changed(set);
+				return null;
+			}
+
+			@Override
+			public Void identityDeleted(IdentityDeleted deleted) {
+				StateChanges.this.settings.identityDeleted(deleted, writes, logged);
+				return null;
+			}
+
+			/** Sessions are not application state: the event is for other consumers. */
+			@Override
+			public Void sessionIssued(SessionIssued issued) {
+				outcomes.record(delivery, Outcome.IGNORED);
+				return null;
+			}
+
+			@Override
+			public Void sessionRevoked(SessionRevoked revoked) {
+				outcomes.record(delivery, Outcome.IGNORED);
+				return null;
+			}
+
+			@Override
+			public Void sessionExpired(SessionExpired expired) {
+				outcomes.record(delivery, Outcome.IGNORED);
 				return null;
 			}
 

@@ -11,6 +11,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 import io.kratossync.events.AddressVerified;
+import io.kratossync.events.IdentityCreated;
+import io.kratossync.events.IdentityDeleted;
+import io.kratossync.events.IdentityUpdated;
+import io.kratossync.events.StateChanged;
 import io.kratossync.events.LoggedIn;
 import io.kratossync.events.PasswordChangeRequired;
 import io.kratossync.events.PasswordChanged;
@@ -88,9 +92,12 @@ public class UserSettingsRepository {
 		}
 		writes
 			.add("""
-					INSERT INTO verified_addresses AS v (identity_id, address, verified_at) VALUES (?, lower(?), ?)
+					INSERT INTO verified_addresses AS v (identity_id, address, verified_at)
+					SELECT ?, lower(?), ? WHERE NOT EXISTS (SELECT 1 FROM user_settings WHERE identity_id = ? AND deleted_at IS NOT NULL)
 					ON CONFLICT (identity_id, address) DO UPDATE SET verified_at = GREATEST(v.verified_at, EXCLUDED.verified_at)""",
-					new Object[] { event.identityId().value(), event.address(), utc(event.verifiedAt()) }, (rows) -> {
+					new Object[] { event.identityId().value(), event.address(), utc(event.verifiedAt()),
+							event.identityId().value() },
+					(rows) -> {
 					});
 		// no profile known yet: the verified address is taken as the e-mail's state until
 		// one arrives
@@ -99,7 +106,7 @@ public class UserSettingsRepository {
 						INSERT INTO user_settings AS s (identity_id, email_verified, email_verified_at) VALUES (?, true, ?)
 						ON CONFLICT (identity_id) DO UPDATE SET email_verified = true, email_verified_at = EXCLUDED.email_verified_at,
 						    updated_at = now()
-						 WHERE (s.email IS NULL OR lower(s.email) = lower(?))
+						 WHERE s.deleted_at IS NULL AND (s.email IS NULL OR lower(s.email) = lower(?))
 						   AND (s.profile_at IS NULL OR s.profile_at <= EXCLUDED.email_verified_at)
 						   AND (s.email_verified_at IS NULL OR s.email_verified_at < EXCLUDED.email_verified_at
 						        OR s.email_verified IS NOT TRUE)""",
@@ -146,7 +153,8 @@ public class UserSettingsRepository {
 					    password_change_reason = EXCLUDED.password_change_reason,
 					    required_password_set_at = EXCLUDED.required_password_set_at,
 					    password_change_event_id = EXCLUDED.password_change_event_id, updated_at = now()
-					 WHERE (s.required_password_set_at IS NULL OR s.required_password_set_at <= EXCLUDED.required_password_set_at)
+					 WHERE s.deleted_at IS NULL
+					   AND (s.required_password_set_at IS NULL OR s.required_password_set_at <= EXCLUDED.required_password_set_at)
 					   AND (s.password_changed_at IS NULL OR s.password_changed_at <= EXCLUDED.required_password_set_at)""",
 					new Object[] { event.identityId().value(), utc(event.requiredAt()), event.reason(),
 							utc(event.passwordSetAtOrLegacy()), eventId }) > 0;
@@ -167,9 +175,56 @@ public class UserSettingsRepository {
 				+ " THEN EXCLUDED.password_changed_at ELSE s.force_password_change_at END,"
 				+ " password_change_reason = CASE WHEN " + satisfies + " THEN NULL ELSE s.password_change_reason END,"
 				+ " force_password_change = CASE WHEN " + satisfies + " THEN false ELSE s.force_password_change END,"
-				+ " updated_at = now()"
-				+ " WHERE s.password_changed_at IS NULL OR s.password_changed_at < EXCLUDED.password_changed_at OR "
-				+ satisfies, new Object[] { event.identityId().value(), utc(event.changedAt()) },
+				+ " updated_at = now()" + " WHERE s.deleted_at IS NULL AND (s.password_changed_at IS NULL"
+				+ " OR s.password_changed_at < EXCLUDED.password_changed_at OR " + satisfies + ")",
+				new Object[] { event.identityId().value(), utc(event.changedAt()) },
+				(rows) -> changed.changed(rows > 0));
+	}
+
+	void identityCreated(IdentityCreated event, Writes writes, Changed changed) {
+		withProfile(FencedUpsert.of(event.identityId().value()), writes, event.identityId().value(), event.createdAt(),
+				event.profile())
+			.addTo(writes, changed);
+	}
+
+	void identityUpdated(IdentityUpdated event, Writes writes, Changed changed) {
+		withProfile(FencedUpsert.of(event.identityId().value()), writes, event.identityId().value(), event.updatedAt(),
+				event.profile())
+			.addTo(writes, changed);
+	}
+
+	/**
+	 * Stores the identity's state. Runs at once, since queueing a revocation depends on
+	 * whether it won.
+	 * @return whether the state was written (false: newer state stored, or deleted)
+	 */
+	boolean stateChanged(StateChanged event, Writes writes) {
+		return FencedUpsert.of(event.identityId().value())
+			.latest("state_at", event.changedAt(), columns("state", event.state()))
+			.executeNow(writes);
+	}
+
+	/**
+	 * Erases what the application kept of a deleted identity and leaves a tombstone: the
+	 * row keeps only the identity id and {@code deleted_at}, its verified addresses go,
+	 * and no later write touches it (every write of this class demands
+	 * {@code deleted_at IS NULL}). A tombstone is written even when no other event of the
+	 * identity was seen, so that a late one cannot create the row.
+	 */
+	void identityDeleted(IdentityDeleted event, Writes writes, Changed changed) {
+		writes.add("DELETE FROM verified_addresses WHERE identity_id = ?", new Object[] { event.identityId().value() },
+				(rows) -> {
+				});
+		writes.add("""
+				INSERT INTO user_settings AS s (identity_id, deleted_at) VALUES (?, ?)
+				ON CONFLICT (identity_id) DO UPDATE SET deleted_at = EXCLUDED.deleted_at,
+				    force_password_change = false, force_password_change_at = NULL, password_change_reason = NULL,
+				    password_changed_at = NULL, password_change_event_id = NULL, required_password_set_at = NULL,
+				    schema_id = NULL, state = NULL, email = NULL, profile_at = NULL, state_at = NULL,
+				    email_verified = NULL, email_verified_at = NULL, registered_at = NULL, registration_method = NULL,
+				    last_login_at = NULL, last_login_method = NULL, last_login_aal = NULL, recovered_at = NULL,
+				    second_factor_changed_at = NULL, second_factor_method = NULL, updated_at = now()
+				 WHERE s.deleted_at IS NULL""", new Object[] { event.identityId().value(), utc(event.deletedAt()) },
 				(rows) -> changed.changed(rows > 0));
 	}
 
@@ -183,8 +238,10 @@ public class UserSettingsRepository {
 	 * snapshot was recorded already (it arrived first).
 	 */
 	private FencedUpsert withProfile(FencedUpsert upsert, Writes writes, UUID identityId, Instant at, Profile profile) {
-		upsert.latest("profile_at", at,
-				columns("schema_id", profile.schemaId(), "state", profile.state(), "email", profile.email()));
+		upsert.latest("profile_at", at, columns("schema_id", profile.schemaId(), "email", profile.email()));
+		if (profile.state() != null) {
+			upsert.latest("state_at", at, columns("state", profile.state()));
+		}
 		Boolean verified = profile.emailVerified();
 		if (!Boolean.TRUE.equals(verified) && profile.email() != null
 				&& verifiedAfter(writes, identityId, profile.email(), at)) {
@@ -207,10 +264,11 @@ public class UserSettingsRepository {
 	/**
 	 * The stored settings of an identity.
 	 * @param identityId the identity
-	 * @return the settings, or empty when no event about the identity was applied
+	 * @return the settings, or empty when no event about the identity was applied or the
+	 * identity was deleted
 	 */
 	public Optional<UserSettings> find(UUID identityId) {
-		return this.jdbc.sql("SELECT * FROM user_settings WHERE identity_id = ?")
+		return this.jdbc.sql("SELECT * FROM user_settings WHERE identity_id = ? AND deleted_at IS NULL")
 			.param(identityId)
 			.query((rs, n) -> new UserSettings(rs.getObject("identity_id", UUID.class),
 					rs.getBoolean("force_password_change"), instant(rs, "force_password_change_at"),

@@ -36,12 +36,13 @@ final class ApplySummary {
 			long changed = this.counts.get(Outcome.APPLIED).sumThenReset();
 			long stale = this.counts.get(Outcome.STALE).sumThenReset();
 			long duplicates = this.counts.get(Outcome.DUPLICATE).sumThenReset();
+			long ignored = this.counts.get(Outcome.IGNORED).sumThenReset();
+			long all = changed + stale + duplicates + ignored;
 			long seconds = Math.max(1, Math.round(elapsed / 1e9));
 			log.info(
 					"Applied {} events in the last {} s ({}/s): {} changed state, {} stale (newer state stored), {} "
-							+ "duplicates skipped; one line per poll at DEBUG",
-					changed + stale + duplicates, seconds, (changed + stale + duplicates) / seconds, changed, stale,
-					duplicates);
+							+ "duplicates skipped, {} without application state (sessions); one line per poll at DEBUG",
+					all, seconds, all / seconds, changed, stale, duplicates, ignored);
 		}
 	}
 

@@ -222,7 +222,8 @@ class BatchApplier {
 			LOG.debug(() -> "Applied " + records.size() + " records of " + positions(records) + " in one transaction: "
 					+ outcomes.getOrDefault(Outcome.APPLIED, 0) + " changed state, "
 					+ outcomes.getOrDefault(Outcome.STALE, 0) + " stale (newer state stored), "
-					+ outcomes.getOrDefault(Outcome.DUPLICATE, 0) + " duplicates skipped");
+					+ outcomes.getOrDefault(Outcome.DUPLICATE, 0) + " duplicates skipped, "
+					+ outcomes.getOrDefault(Outcome.IGNORED, 0) + " without application state");
 			this.summary.applied(outcomes);
 			return true;
 		}

@@ -57,11 +57,13 @@ class KratosActions implements SessionRevocations {
 	 */
 	@Override
 	@Transactional(propagation = Propagation.MANDATORY)
-	public void revokeSessions(IdentityId identityId, UUID eventId, RecordPosition source, long dueOffset) {
-		this.jdbc.sql("""
-				INSERT INTO kratos_actions (action, identity_id, event_id, source_topic, partition_no, due_offset)
-				VALUES ('revoke_sessions', ?, ?, ?, ?, ?) ON CONFLICT (event_id, action) DO NOTHING""")
-			.params(identityId.value(), eventId, source.topic(), source.partition(), dueOffset)
+	public void revokeSessions(IdentityId identityId, UUID eventId, RecordPosition source, long dueOffset,
+			Cause cause) {
+		this.jdbc
+			.sql("""
+					INSERT INTO kratos_actions (action, identity_id, event_id, source_topic, partition_no, due_offset, cause)
+					VALUES ('revoke_sessions', ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, action) DO NOTHING""")
+			.params(identityId.value(), eventId, source.topic(), source.partition(), dueOffset, cause.column())
 			.update();
 		log.debug("Queued revocation of all sessions of identity {} for event {}, due once {}-{} is applied up to {}",
 				identityId, eventId, source.topic(), source.partition(), dueOffset);
@@ -102,11 +104,12 @@ class KratosActions implements SessionRevocations {
 	}
 
 	/**
-	 * Marks skipped every due revocation whose requirement is no longer the one in force:
-	 * a later password change satisfied it, or a newer requirement (with a revocation of
-	 * its own) replaced it. Catching up with history, this is why a requirement satisfied
-	 * later in the topic never logs anyone out. (Actions queued before due offsets
-	 * existed have none, and run as they were queued.)
+	 * Marks skipped every due revocation whose cause is no longer in force: a later
+	 * password change satisfied its requirement, or a newer requirement (with a
+	 * revocation of its own) replaced it; or the identity deactivated is active again (or
+	 * deleted, which took its sessions with it). Catching up with history, this is why a
+	 * requirement satisfied later in the topic never logs anyone out. (Actions queued
+	 * before due offsets existed have none, and run as they were queued.)
 	 * @return what was skipped
 	 */
 	@Transactional
@@ -119,7 +122,9 @@ class KratosActions implements SessionRevocations {
 				   AND a.due_offset <= (SELECT o.next_offset FROM consumer_offsets o
 				                         WHERE o.topic = a.source_topic AND o.partition_no = a.partition_no)
 				   AND NOT EXISTS (SELECT 1 FROM user_settings s WHERE s.identity_id = a.identity_id
-				                      AND s.force_password_change AND s.password_change_event_id = a.event_id)
+				                      AND ((a.cause = 'password_change_required' AND s.force_password_change
+				                            AND s.password_change_event_id = a.event_id)
+				                        OR (a.cause = 'deactivated' AND s.state = 'inactive')))
 				RETURNING a.identity_id, a.event_id""")
 			.query((rs, n) -> new Skipped(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)))
 			.list();

@@ -1,0 +1,141 @@
+package io.kratossync.ingest.cdc;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import io.kratossync.events.AddressVerified;
+import io.kratossync.events.EventEnvelope;
+import io.kratossync.events.EventType;
+import io.kratossync.events.IdentityCreated;
+import io.kratossync.events.IdentityDeleted;
+import io.kratossync.events.IdentityUpdated;
+import io.kratossync.events.Profile;
+import io.kratossync.events.SessionExpired;
+import io.kratossync.events.SessionIssued;
+import io.kratossync.events.SessionRevoked;
+import io.kratossync.events.StateChanged;
+import io.kratossync.testing.KratosDatabase;
+import io.kratossync.testing.RestartablePostgres;
+import io.kratossync.testing.TestBroker;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static io.kratossync.ingest.cdc.CdcTestSupport.awaitReading;
+import static io.kratossync.ingest.cdc.CdcTestSupport.events;
+import static io.kratossync.ingest.cdc.CdcTestSupport.ingest;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Change data capture of a real Kratos v25.4.0 schema on PostgreSQL with
+ * {@code wal_level=logical}, written to as Kratos writes each operation
+ * ({@link KratosDatabase}), published to a real broker: each operation gives its events
+ * and nothing more, and no secret of Kratos's database reaches a record, a header or a
+ * log line.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class ChangeDataCaptureIntegrationTests {
+
+	private static RestartablePostgres server;
+
+	private static KratosDatabase kratos;
+
+	private static TestBroker broker;
+
+	@BeforeAll
+	static void start() {
+		server = RestartablePostgres.startLogical();
+		kratos = KratosDatabase.create(server, "kratos");
+		broker = TestBroker.start(3);
+	}
+
+	@AfterAll
+	static void stop() {
+		broker.stop();
+		server.close();
+	}
+
+	@Test
+	void everyKratosOperationGivesItsEventsAndNothingMore(CapturedOutput output) {
+		try (ConfigurableApplicationContext ingest = ingest(broker.getBrokersAsString(), kratos)) {
+			awaitReading(ingest, kratos);
+
+			KratosDatabase.Identity ada = kratos.createIdentity("ada@example.com", false);
+			UUID first = kratos.issueSession(ada.id(), Duration.ofDays(1));
+			kratos.verificationSent(ada);
+			kratos.verifyAddress(ada);
+			ada = kratos.changePassword(ada);
+			ada = kratos.changeEmail(ada, "ada.lovelace@example.com");
+			kratos.adminEditTraits(ada, "Ada");
+			kratos.touch(ada);
+			kratos.logout(kratos.token(first));
+			UUID second = kratos.issueSession(ada.id(), Duration.ofDays(1));
+			kratos.adminDisableSession(second);
+			UUID third = kratos.issueSession(ada.id(), Duration.ofDays(1));
+			kratos.revokeActiveSessions(ada.id());
+			kratos.extendSession(third);
+			UUID fourth = kratos.issueSession(ada.id(), Duration.ofDays(1));
+			kratos.adminDeleteSessions(ada.id());
+			UUID expired = kratos.issueSession(ada.id(), Duration.ofHours(-1));
+			kratos.cleanupExpiredSessions();
+			kratos.adminSetState(ada, "inactive");
+			kratos.adminSetState(ada, "active");
+			kratos.issueSession(ada.id(), Duration.ofDays(1));
+			kratos.adminDelete(ada.id());
+			KratosDatabase.Identity imported = kratos.createIdentity("grace@example.com", true);
+
+			UUID adaId = ada.id();
+			List<EventType> expected = List.of(EventType.IDENTITY_CREATED, EventType.SESSION_ISSUED,
+					EventType.ADDRESS_VERIFIED, EventType.PASSWORD_CHANGED, EventType.IDENTITY_UPDATED,
+					EventType.IDENTITY_UPDATED, EventType.SESSION_REVOKED, EventType.SESSION_ISSUED,
+					EventType.SESSION_REVOKED, EventType.SESSION_ISSUED, EventType.SESSION_REVOKED,
+					EventType.SESSION_ISSUED, EventType.SESSION_REVOKED, EventType.SESSION_ISSUED,
+					EventType.SESSION_EXPIRED, EventType.STATE_CHANGED, EventType.STATE_CHANGED,
+					EventType.SESSION_ISSUED, EventType.IDENTITY_DELETED);
+			await().atMost(Duration.ofSeconds(60))
+				.until(() -> events(broker.getBrokersAsString(), Set.of(adaId, imported.id())).size() >= expected.size()
+						+ 1);
+			List<EventEnvelope> events = events(broker.getBrokersAsString(), Set.of(adaId));
+
+			assertThat(events).extracting(EventEnvelope::type).containsExactlyElementsOf(expected);
+			assertThat(events).allSatisfy((e) -> assertThat(e.source()).isEqualTo("/kratos-sync/cdc"));
+			assertThat(events).extracting(EventEnvelope::id).doesNotHaveDuplicates();
+			assertThat(((IdentityCreated) events.get(0).data()).profile())
+				.isEqualTo(new Profile("default", "active", "ada@example.com", false));
+			assertThat(((AddressVerified) events.get(2).data()).address()).isEqualTo("ada@example.com");
+			assertThat(((IdentityUpdated) events.get(4).data()).profile())
+				.isEqualTo(new Profile("default", "active", "ada.lovelace@example.com", false));
+			assertThat(((SessionIssued) events.get(1).data()).sessionId()).isEqualTo(first);
+			assertThat(((SessionIssued) events.get(1).data()).methods()).containsExactly("password");
+			assertThat(((SessionRevoked) events.get(6).data()))
+				.extracting(SessionRevoked::sessionId, SessionRevoked::reason)
+				.containsExactly(first, "deactivated");
+			assertThat(((SessionRevoked) events.get(8).data()).sessionId()).isEqualTo(second);
+			assertThat(((SessionRevoked) events.get(10).data()).sessionId()).isEqualTo(third);
+			assertThat(((SessionRevoked) events.get(12).data()))
+				.extracting(SessionRevoked::sessionId, SessionRevoked::reason)
+				.containsExactly(fourth, "deleted");
+			assertThat(((SessionExpired) events.get(14).data()).sessionId()).isEqualTo(expired);
+			assertThat(((StateChanged) events.get(15).data()).state()).isEqualTo("inactive");
+			assertThat(((StateChanged) events.get(16).data()).state()).isEqualTo("active");
+			assertThat(events.get(18).data()).isInstanceOf(IdentityDeleted.class);
+
+			List<EventEnvelope> grace = events(broker.getBrokersAsString(), Set.of(imported.id()));
+			assertThat(grace).extracting(EventEnvelope::type).containsExactly(EventType.IDENTITY_CREATED);
+			assertThat(((IdentityCreated) grace.get(0).data()).profile().emailVerified()).isTrue();
+		}
+		assertThat(CdcTestSupport.everything(broker.getBrokersAsString())).doesNotContain(KratosDatabase.MARKER)
+			.doesNotContain("hashed_password")
+			.doesNotContain("ory_st_");
+		assertThat(output.getAll()).contains("now reads slot kratos_sync").doesNotContain(KratosDatabase.MARKER);
+	}
+
+}
