@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -111,6 +112,9 @@ class ChangeCapture implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	private volatile Consumer<RowChange> observer = (change) -> {
+	};
+
 	private volatile Thread leader;
 
 	private volatile String lastError;
@@ -137,6 +141,15 @@ class ChangeCapture implements SmartLifecycle {
 		Gauge.builder("kratos_sync_cdc_reader", this.role, (r) -> (r.get() == Role.READING) ? 1 : 0)
 			.description("1 while this instance reads the replication slot")
 			.register(meters);
+	}
+
+	/**
+	 * Shows every row change, as the mapping receives it, to the observer (tests prove
+	 * with it what Debezium lets through).
+	 * @param observer the observer
+	 */
+	void observe(Consumer<RowChange> observer) {
+		this.observer = observer;
 	}
 
 	Role role() {
@@ -334,7 +347,9 @@ class ChangeCapture implements SmartLifecycle {
 				}
 			}
 			else if (record.value() instanceof Struct value) {
-				this.openTransaction.add(rowChange(value));
+				RowChange change = rowChange(value);
+				this.observer.accept(change);
+				this.openTransaction.add(change);
 				this.rowChanges.increment();
 			}
 		}

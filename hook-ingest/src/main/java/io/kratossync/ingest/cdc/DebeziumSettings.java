@@ -1,8 +1,6 @@
 package io.kratossync.ingest.cdc;
 
-import java.security.SecureRandom;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -12,9 +10,8 @@ import java.util.stream.Collectors;
  * The Debezium PostgreSQL connector's configuration, built from {@link CdcProperties}.
  * What reaches a record is decided here: four tables, the token columns of
  * {@code sessions} dropped, {@code identity_credentials.config} replaced by a salted
- * SHA-256 digest (salt random per process: digests are only compared within one Kratos
- * transaction, and never leave the process), transaction boundaries on, positions in a
- * Kafka topic.
+ * SHA-256 digest by {@link SecretDigestConverter}, transaction boundaries on, positions
+ * in a Kafka topic.
  */
 final class DebeziumSettings {
 
@@ -63,8 +60,9 @@ final class DebeziumSettings {
 		props.setProperty("publication.autocreate.mode", cdc.publicationAutocreate().toLowerCase());
 		props.setProperty("table.include.list", qualified(cdc, TABLES));
 		props.setProperty("column.exclude.list", qualified(cdc, DROPPED_COLUMNS));
-		props.setProperty("column.mask.hash.SHA-256.with.salt." + HexFormat.of().formatHex(salt()),
-				qualified(cdc, DIGESTED_COLUMNS));
+		props.setProperty("converters", "secrets");
+		props.setProperty("secrets.type", SecretDigestConverter.class.getName());
+		props.setProperty("secrets." + SecretDigestConverter.COLUMNS, qualified(cdc, DIGESTED_COLUMNS));
 		if (cdc.setReplicaIdentity()) {
 			props.setProperty("replica.identity.autoset.values",
 					TABLES.stream().map((t) -> cdc.schema() + "." + t + ":FULL").collect(Collectors.joining(",")));
@@ -97,12 +95,6 @@ final class DebeziumSettings {
 
 	private static String qualified(CdcProperties cdc, List<String> names) {
 		return names.stream().map((n) -> cdc.schema() + "." + n).collect(Collectors.joining(","));
-	}
-
-	private static byte[] salt() {
-		byte[] salt = new byte[16];
-		new SecureRandom().nextBytes(salt);
-		return salt;
 	}
 
 }
