@@ -149,4 +149,60 @@ class ChangeDataCaptureIntegrationTests {
 		assertThat(output.getAll()).contains("now reads slot kratos_sync").doesNotContain(KratosDatabase.MARKER);
 	}
 
+	@Test
+	void aSecondInstanceStandsByAndTakesOverWhenTheReaderGoes() {
+		ConfigurableApplicationContext first = ingest(broker.getBrokersAsString(), kratos);
+		try (ConfigurableApplicationContext second = ingest(broker.getBrokersAsString(), kratos)) {
+			awaitReading(first, kratos);
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> CdcTestSupport.role(second) == ChangeCapture.Role.STANDBY);
+			KratosDatabase.Identity before = kratos.createIdentity("first@example.com", false);
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> events(broker.getBrokersAsString(), Set.of(before.id())).size() == 1);
+			assertThat(CdcTestSupport.role(second)).isEqualTo(ChangeCapture.Role.STANDBY);
+
+			first.close();
+			awaitReading(second, kratos);
+			KratosDatabase.Identity after = kratos.createIdentity("second@example.com", false);
+			kratos.adminSetState(after, "inactive");
+
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> events(broker.getBrokersAsString(), Set.of(after.id())).size() == 2);
+			assertThat(events(broker.getBrokersAsString(), Set.of(before.id()))).extracting(EventEnvelope::type)
+				.containsExactly(EventType.IDENTITY_CREATED);
+			assertThat(events(broker.getBrokersAsString(), Set.of(after.id()))).extracting(EventEnvelope::type)
+				.containsExactly(EventType.IDENTITY_CREATED, EventType.STATE_CHANGED);
+		}
+		finally {
+			first.close();
+		}
+	}
+
+	@Test
+	void aRestartOfKratosDatabaseLosesNoChange() {
+		try (ConfigurableApplicationContext ingest = ingest(broker.getBrokersAsString(), kratos)) {
+			awaitReading(ingest, kratos);
+			KratosDatabase.Identity before = kratos.createIdentity("before@example.com", false);
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> events(broker.getBrokersAsString(), Set.of(before.id())).size() == 1);
+
+			server.down();
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> CdcTestSupport.role(ingest) != ChangeCapture.Role.READING);
+			server.up();
+			// written as soon as the database is back, before the source has reconnected:
+			// the slot keeps it
+			KratosDatabase.Identity after = kratos.createIdentity("after@example.com", false);
+			kratos.adminDelete(before.id());
+
+			awaitReading(ingest, kratos);
+			await().atMost(Duration.ofSeconds(60))
+				.until(() -> events(broker.getBrokersAsString(), Set.of(before.id(), after.id())).size() == 3);
+			assertThat(events(broker.getBrokersAsString(), Set.of(before.id()))).extracting(EventEnvelope::type)
+				.containsExactly(EventType.IDENTITY_CREATED, EventType.IDENTITY_DELETED);
+			assertThat(events(broker.getBrokersAsString(), Set.of(after.id()))).extracting(EventEnvelope::type)
+				.containsExactly(EventType.IDENTITY_CREATED);
+		}
+	}
+
 }
