@@ -58,13 +58,13 @@ final class RunningStack implements AutoCloseable {
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
-	private RunningStack() {
+	private RunningStack(String... ingestArgs) {
 		this.kafka = new EmbeddedKafkaKraftBroker(1, 3);
 		this.kafka.afterPropertiesSet();
 		this.kratos = KratosStub.start();
 		String database = Postgres.freshDatabase();
 		this.ingest = HookIngestApplication.application()
-			.run(with(INGEST_AUTH, "--server.port=0",
+			.run(with(with(INGEST_AUTH, ingestArgs), "--server.port=0",
 					"--spring.kafka.bootstrap-servers=" + this.kafka.getBrokersAsString(),
 					"--kratos-sync.ingest.kratos.admin-url=" + this.kratos.url()));
 		this.worker = SyncWorkerApplication.application()
@@ -100,6 +100,14 @@ final class RunningStack implements AutoCloseable {
 
 	static RunningStack start() {
 		return new RunningStack();
+	}
+
+	/**
+	 * @param ingestArgs further arguments of hook-ingest (e.g. change data capture)
+	 * @return the running stack
+	 */
+	static RunningStack start(String... ingestArgs) {
+		return new RunningStack(ingestArgs);
 	}
 
 	JdbcClient jdbc() {
