@@ -305,13 +305,15 @@ public final class KratosDatabase {
 	 * @param state the new state, or {@code null} to keep it
 	 */
 	private void updateIdentity(Connection c, UUID id, String traits, String state, Instant at) throws SQLException {
-		update(c, """
-				UPDATE identities SET schema_id = schema_id, traits = COALESCE(?::jsonb, traits),
-				    state = COALESCE(?::varchar, state),
-				    state_changed_at = CASE WHEN ?::varchar IS NOT NULL AND ?::varchar <> state THEN ?::timestamp ELSE state_changed_at END,
-				    metadata_public = metadata_public, metadata_admin = metadata_admin, available_aal = available_aal,
-				    external_id = external_id, updated_at = ?::timestamp
-				 WHERE id = ? AND nid = ?""", traits, state, state, state, ts(at), ts(at), id, this.nid);
+		update(c,
+				"""
+						UPDATE identities SET schema_id = schema_id, traits = COALESCE(?::jsonb, traits),
+						    state = COALESCE(?::varchar, state),
+						    state_changed_at = CASE WHEN ?::varchar IS NOT NULL AND ?::varchar <> state THEN ?::timestamp ELSE state_changed_at END,
+						    metadata_public = metadata_public, metadata_admin = metadata_admin, available_aal = available_aal,
+						    external_id = external_id, updated_at = ?::timestamp
+						 WHERE id = ? AND nid = ?""",
+				traits, state, state, state, ts(at), ts(at), id, this.nid);
 	}
 
 	/**

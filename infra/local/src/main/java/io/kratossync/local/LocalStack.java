@@ -83,6 +83,8 @@ public final class LocalStack {
 		String metricsKey = setting("METRICS_API_KEYS", "local-metrics-key");
 
 		String jdbcUrl = startPostgres(postgresPort);
+		boolean cdc = Boolean.parseBoolean(setting("KRATOS_CDC", "false"));
+		String kratosDatabase = cdc ? kratosDatabase() : null;
 		String bootstrap = startKafka(kafkaPort);
 		String kratosAdmin = setting("KRATOS_ADMIN_URL", "http://127.0.0.1:4434");
 		String kratosPublic = setting("KRATOS_PUBLIC_URL", "http://127.0.0.1:4433");
@@ -96,10 +98,15 @@ public final class LocalStack {
 		// services anywhere else
 		Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "TOPIC_PARTITIONS",
 				setting("TOPIC_PARTITIONS", "6"), "METRICS_API_KEYS", metricsKey, "ALLOW_EXAMPLE_CREDENTIALS", "true");
-		startService("hook-ingest", ingestPort, common,
-				Map.of("HOOK_INGEST_PORT", Integer.toString(ingestPort), "MANAGEMENT_PORT",
-						Integer.toString(ingestManagementPort), "WEBHOOK_API_KEYS", webhookKey, "ADMIN_API_KEYS",
-						adminKey, "KRATOS_ADMIN_URL", kratosAdmin));
+		Map<String, String> ingest = new HashMap<>(Map.of("HOOK_INGEST_PORT", Integer.toString(ingestPort),
+				"MANAGEMENT_PORT", Integer.toString(ingestManagementPort), "WEBHOOK_API_KEYS", webhookKey,
+				"ADMIN_API_KEYS", adminKey, "KRATOS_ADMIN_URL", kratosAdmin));
+		if (cdc) {
+			ingest.put("CDC_ENABLED", "true");
+			ingest.put("KRATOS_DATABASE_URL",
+					kratosDatabase.replace("jdbc:postgresql://", "postgres://postgres:postgres@"));
+		}
+		startService("hook-ingest", ingestPort, common, ingest);
 		startService("sync-worker", workerPort, common,
 				Map.of("SYNC_WORKER_PORT", Integer.toString(workerPort), "MANAGEMENT_PORT",
 						Integer.toString(workerManagementPort), "READ_API_KEYS", readKey, "DATABASE_URL", jdbcUrl,
@@ -112,6 +119,10 @@ public final class LocalStack {
 		out.println("kratos-sync is running. Ctrl-C stops everything.");
 		out.printf("  Kafka broker (KRaft)  %s   topic kratos.identity-events.v1%n", bootstrap);
 		out.printf("  PostgreSQL            %s  (user postgres, data in %s)%n", jdbcUrl, this.home.resolve("postgres"));
+		if (cdc) {
+			out.printf("  Kratos's database     %s  (Kratos v25.4.0 schema, read by change data capture)%n",
+					kratosDatabase);
+		}
 		out.printf("  hook-ingest           http://127.0.0.1:%d   webhook key header X-Webhook-Key: %s%n", ingestPort,
 				mask(webhookKey));
 		out.printf("                                               admin key header X-Admin-Key: %s%n", mask(adminKey));
@@ -129,10 +140,15 @@ public final class LocalStack {
 	private String startPostgres(int port) throws Exception {
 		Path data = this.home.resolve("postgres");
 		Files.createDirectories(data);
+		// logical decoding on, so that KRATOS_CDC=true can read the kratos database's
+		// changes
 		this.postgres = EmbeddedPostgres.builder()
 			.setDataDirectory(data)
 			.setCleanDataDirectory(false)
 			.setPort(port)
+			.setServerConfig("wal_level", "logical")
+			.setServerConfig("max_replication_slots", "4")
+			.setServerConfig("max_wal_senders", "4")
 			.start();
 		try (Connection connection = this.postgres.getPostgresDatabase().getConnection();
 				Statement statement = connection.createStatement()) {
@@ -142,6 +158,35 @@ public final class LocalStack {
 			}
 		}
 		return this.postgres.getJdbcUrl("postgres", "kratos_sync");
+	}
+
+	/**
+	 * The {@code kratos} database with Kratos v25.4.0's real schema (loaded once, from
+	 * {@code infra/kratos-db/}) and the network row that {@code kratos serve} inserts
+	 * first: statements written to it as Kratos writes them become events (README "Change
+	 * data capture").
+	 */
+	private String kratosDatabase() throws Exception {
+		try (Connection connection = this.postgres.getPostgresDatabase().getConnection();
+				Statement statement = connection.createStatement()) {
+			ResultSet exists = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = 'kratos'");
+			if (!exists.next()) {
+				statement.execute("CREATE DATABASE kratos");
+			}
+		}
+		try (Connection connection = this.postgres.getDatabase("postgres", "kratos").getConnection();
+				Statement statement = connection.createStatement()) {
+			ResultSet loaded = statement.executeQuery("SELECT to_regclass('public.identities') IS NOT NULL");
+			loaded.next();
+			if (!loaded.getBoolean(1)) {
+				statement.execute(Files.readString(Path.of("infra/kratos-db/kratos-v25.4.0.postgres.sql")));
+				statement.execute("SET search_path = public");
+				statement.execute("INSERT INTO networks (id, created_at, updated_at) "
+						+ "VALUES (gen_random_uuid(), now() AT TIME ZONE 'utc', now() AT TIME ZONE 'utc')");
+				log.info("Loaded Kratos v25.4.0's schema into database kratos");
+			}
+		}
+		return this.postgres.getJdbcUrl("postgres", "kratos");
 	}
 
 	private String startKafka(int port) throws IOException {
