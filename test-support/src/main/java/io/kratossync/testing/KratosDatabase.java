@@ -428,6 +428,40 @@ public final class KratosDatabase {
 		run((c) -> update(c, "DELETE FROM identities WHERE id = ? AND nid = ?", identity, this.nid));
 	}
 
+	/**
+	 * @param slot a replication slot
+	 * @return whether a connection streams from it now (the change data capture reads)
+	 */
+	public boolean slotActive(String slot) {
+		try {
+			return "t".equals(query("SELECT active FROM pg_replication_slots WHERE slot_name = '" + slot + "'"));
+		}
+		catch (IllegalStateException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * @param expression {@code pg_current_wal_lsn()} or a column of
+	 * {@code pg_replication_slots}, e.g. {@code confirmed_flush_lsn}
+	 * @param slot the slot
+	 * @return the position as a number
+	 */
+	public long lsn(String expression, String slot) {
+		return Long.parseLong(query("SELECT (" + expression + " - '0/0'::pg_lsn)::bigint FROM pg_replication_slots"
+				+ " WHERE slot_name = '" + slot + "'"));
+	}
+
+	/**
+	 * @param identity an identity
+	 * @return its {@code updated_at} (the time a settings hook reports)
+	 */
+	public Instant updatedAt(UUID identity) {
+		return LocalDateTime
+			.parse(query("SELECT updated_at FROM identities WHERE id = '" + identity + "'").replace(' ', 'T'))
+			.toInstant(ZoneOffset.UTC);
+	}
+
 	private static String traits(String email, String name) {
 		return "{\"email\":\"" + email + "\"" + ((name != null) ? ",\"name\":\"" + name + "\"" : "") + "}";
 	}

@@ -6,6 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+
+import io.kratossync.events.EventEnvelope;
+import io.kratossync.events.Topics;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -13,6 +18,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -47,6 +53,27 @@ public final class TopicProbe {
 			}
 			return records;
 		}
+	}
+
+	/**
+	 * The events about the given identities now on the topic, decoded, partition by
+	 * partition in offset order.
+	 * @param bootstrapServers the broker
+	 * @param topic the topic
+	 * @param identities the identities (record keys) wanted
+	 * @return the events
+	 */
+	public static List<EventEnvelope> events(String bootstrapServers, String topic, Set<UUID> identities) {
+		List<EventEnvelope> events = new ArrayList<>();
+		for (ConsumerRecord<byte[], byte[]> record : records(bootstrapServers, topic)) {
+			if (record.key() != null
+					&& identities.contains(UUID.fromString(new String(record.key(), StandardCharsets.UTF_8)))) {
+				events.add(Topics.IDENTITY_EVENTS.valueSerde()
+					.deserializer()
+					.deserialize(topic, new RecordHeaders(record.headers().toArray()), record.value()));
+			}
+		}
+		return events;
 	}
 
 	/**

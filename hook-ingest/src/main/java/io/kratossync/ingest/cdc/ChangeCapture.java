@@ -325,25 +325,37 @@ class ChangeCapture implements SmartLifecycle {
 	}
 
 	/**
-	 * Collects each Kratos transaction whole (it may span batches) and publishes it at
-	 * its END boundary; positions are marked only up to the last published transaction.
+	 * Collects each Kratos transaction whole (it may span batches), maps the complete
+	 * ones of the batch to events, publishes them all at once and marks their records
+	 * processed only when Kafka acknowledged every one: the batch waits for one round
+	 * trip, not one per transaction. The records of a transaction still open at the end
+	 * of the batch wait for the next batch.
 	 */
 	private void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
 			DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
+		List<EventEnvelope> events = new ArrayList<>();
+		List<Instant> commits = new ArrayList<>();
+		List<RecordChangeEvent<SourceRecord>> complete = new ArrayList<>();
 		for (RecordChangeEvent<SourceRecord> event : records) {
 			SourceRecord record = event.record();
 			this.pending.add(event);
 			String topic = record.topic();
 			if (topic.startsWith(DebeziumSettings.HEARTBEAT_PREFIX)) {
 				if (this.openTransaction.isEmpty()) {
-					markPending(committer);
+					complete.addAll(this.pending);
+					this.pending.clear();
 				}
 			}
 			else if (DebeziumSettings.TRANSACTION_TOPIC.equals(topic)) {
 				Struct value = (Struct) record.value();
 				if ("END".equals(value.getString("status"))) {
-					publish(this.openTransaction);
-					markPending(committer);
+					if (!this.openTransaction.isEmpty()) {
+						events.addAll(this.changes.map(this.openTransaction));
+						commits.add(this.openTransaction.get(0).committedAt());
+						this.openTransaction.clear();
+					}
+					complete.addAll(this.pending);
+					this.pending.clear();
 				}
 			}
 			else if (record.value() instanceof Struct value) {
@@ -353,30 +365,24 @@ class ChangeCapture implements SmartLifecycle {
 				this.rowChanges.increment();
 			}
 		}
+		publish(events);
+		Instant now = Instant.now();
+		for (Instant committed : commits) {
+			this.commitToAck.record(Duration.between(committed, now).abs());
+		}
+		this.transactions.increment(commits.size());
+		for (RecordChangeEvent<SourceRecord> event : complete) {
+			committer.markProcessed(event);
+		}
 		committer.markBatchFinished();
 	}
 
-	private void markPending(DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
-			throws InterruptedException {
-		for (RecordChangeEvent<SourceRecord> event : this.pending) {
-			committer.markProcessed(event);
-		}
-		this.pending.clear();
-	}
-
 	/**
-	 * Publishes the events of one transaction, retrying from the first unacknowledged one
-	 * (in order: the events of one identity keep theirs) until Kafka acknowledges all;
-	 * only an interrupt (this instance stopping) ends it early, and then nothing of the
-	 * transaction is marked.
+	 * Publishes events in order, retrying from the first unacknowledged one (the events
+	 * of one identity keep their order) until Kafka acknowledged all; only an interrupt
+	 * (this instance stopping) ends it early, and then nothing of theirs is marked.
 	 */
-	private void publish(List<RowChange> transaction) throws InterruptedException {
-		if (transaction.isEmpty()) {
-			return;
-		}
-		List<EventEnvelope> events = this.changes.map(transaction);
-		Instant committed = transaction.get(0).committedAt();
-		transaction.clear();
+	private void publish(List<EventEnvelope> events) throws InterruptedException {
 		int acknowledged = 0;
 		long backoff = 500;
 		while (acknowledged < events.size()) {
@@ -394,17 +400,17 @@ class ChangeCapture implements SmartLifecycle {
 			}
 			catch (ExecutionException | TimeoutException | RuntimeException ex) {
 				this.lastError = Causes.describeRoot(ex);
-				log.warn("Kafka did not acknowledge event {} of a Kratos transaction ({}); the position stays before "
-						+ "it, retrying in {} ms", acknowledged + 1, this.lastError, backoff);
+				log.warn(
+						"Kafka did not acknowledge event {} of {} read from Kratos's database ({}); the position "
+								+ "stays before it, retrying in {} ms",
+						acknowledged + 1, events.size(), this.lastError, backoff);
 				if (!this.running) {
-					throw new InterruptedException("stopping with the transaction unpublished");
+					throw new InterruptedException("stopping with events unpublished");
 				}
 				Thread.sleep(backoff);
 				backoff = Math.min(backoff * 2, 30_000);
 			}
 		}
-		this.transactions.increment();
-		this.commitToAck.record(Duration.between(committed, Instant.now()).abs());
 	}
 
 	private void count(EventEnvelope event) {

@@ -1,10 +1,6 @@
 package io.kratossync.ingest.cdc;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +14,6 @@ import io.kratossync.testing.KratosDatabase;
 import io.kratossync.testing.TopicProbe;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -61,31 +56,12 @@ final class CdcTestSupport {
 	}
 
 	static boolean slotActive(KratosDatabase kratos) {
-		try (Connection c = kratos.connect();
-				Statement statement = c.createStatement();
-				ResultSet rs = statement
-					.executeQuery("SELECT active FROM pg_replication_slots WHERE slot_name = 'kratos_sync'")) {
-			return rs.next() && rs.getBoolean(1);
-		}
-		catch (SQLException ex) {
-			return false;
-		}
+		return kratos.slotActive("kratos_sync");
 	}
 
 	/** The events about the given identities now on the topic, in partition order. */
 	static List<EventEnvelope> events(String bootstrapServers, Set<UUID> identities) {
-		List<EventEnvelope> events = new ArrayList<>();
-		for (ConsumerRecord<byte[], byte[]> record : TopicProbe.records(bootstrapServers,
-				Topics.IDENTITY_EVENTS.name())) {
-			RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-			EventEnvelope event = Topics.IDENTITY_EVENTS.valueSerde()
-				.deserializer()
-				.deserialize(record.topic(), headers, record.value());
-			if (identities.contains(event.subject().value())) {
-				events.add(event);
-			}
-		}
-		return events;
+		return TopicProbe.events(bootstrapServers, Topics.IDENTITY_EVENTS.name(), identities);
 	}
 
 	/** Every byte of every record of the topic (keys, values, headers) as text. */

@@ -77,7 +77,7 @@ public final class Bench {
 	private static final String KEY = "bench-webhook-key-0123456789abcdef";
 
 	/** The key the bench scrapes the ingest's metrics with, on its management port. */
-	private static final String METRICS_KEY = "bench-metrics-key-0123456789abcdef";
+	static final String METRICS_KEY = "bench-metrics-key-0123456789abcdef";
 
 	/** The heap of the ingest (and of the trivial endpoint beside it). */
 	private static final String INGEST_HEAP = Machine.env("BENCH_INGEST_HEAP", "128m");
@@ -85,7 +85,7 @@ public final class Bench {
 	/** The heap of the worker. */
 	private static final String WORKER_HEAP = Machine.env("BENCH_WORKER_HEAP", "96m");
 
-	private final List<String> stages = List.of(Machine.env("BENCH_STAGES", "ingest,worker,inbox").split(","));
+	private final List<String> stages = List.of(Machine.env("BENCH_STAGES", "ingest,worker,inbox,cdc").split(","));
 
 	private final int requests = Integer.parseInt(Machine.env("BENCH_REQUESTS", "20000"));
 
@@ -152,6 +152,9 @@ public final class Bench {
 			}
 			if (this.stages.contains("worker")) {
 				workerStage(kafka.bootstrapServers(), appDb, workerEnv, repo, database(postgres, "jdbc_baseline"));
+			}
+			if (this.stages.contains("cdc")) {
+				cdcStage(repo, kafka.bootstrapServers());
 			}
 			if (this.stages.contains("inbox")) {
 				this.results
@@ -310,6 +313,47 @@ public final class Bench {
 	}
 
 	/** Where a service's output goes: {@code <name>.log} beside the results. */
+	/**
+	 * Change data capture ({@link CdcBench}); hook-ingest runs as in production, here
+	 * with the source on and the broker of the other stages.
+	 */
+	private void cdcStage(Path repo, String bootstrap) throws Exception {
+		List<ServiceProcess> started = new ArrayList<>();
+		try {
+			new CdcBench(this.home, bootstrap, this.results, (cdcEnv) -> {
+				Map<String, String> env = new HashMap<>(Map.of("HOOK_INGEST_PORT", Integer.toString(freePort()),
+						"KAFKA_BOOTSTRAP_SERVERS", bootstrap, "WEBHOOK_API_KEYS", KEY, "ADMIN_API_KEYS",
+						"bench-admin-key-0123456789abcdef", "METRICS_API_KEYS", METRICS_KEY));
+				env.putAll(cdcEnv);
+				try {
+					ServiceProcess ingest = ServiceProcess.start("hook-ingest", ServiceProcess.jar(repo, "hook-ingest"),
+							serviceEnv("hook-ingest", env), INGEST_HEAP, log("hook-ingest-cdc"));
+					started.add(ingest);
+					ingest.awaitReady(Duration.ofSeconds(120));
+					return ingest;
+				}
+				catch (IOException ex) {
+					throw new java.io.UncheckedIOException(ex);
+				}
+			}).run();
+			for (ServiceProcess ingest : started) {
+				this.results.put("cdc: hook-ingest peak RSS MB (heap " + INGEST_HEAP + ")", peakRssMb(ingest.pid()));
+			}
+		}
+		finally {
+			started.forEach(ServiceProcess::close);
+		}
+	}
+
+	private static int freePort() {
+		try {
+			return Machine.freePort();
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
 	private Consumer<String> log(String name) throws IOException {
 		Writer writer = Files.newBufferedWriter(this.home.resolve(name + ".log"), StandardCharsets.UTF_8);
 		return (line) -> {
@@ -869,7 +913,7 @@ public final class Bench {
 	 * p50 / p99 / p99.9 of the events counted between two scrapes, as the upper bounds of
 	 * their buckets.
 	 */
-	private static String quantiles(Map<Double, Long> before, Map<Double, Long> after) {
+	static String quantiles(Map<Double, Long> before, Map<Double, Long> after) {
 		long total = after.getOrDefault(Double.POSITIVE_INFINITY, 0L)
 				- before.getOrDefault(Double.POSITIVE_INFINITY, 0L);
 		if (total <= 0) {

@@ -179,10 +179,7 @@ public final class LocalStack {
 			ResultSet loaded = statement.executeQuery("SELECT to_regclass('public.identities') IS NOT NULL");
 			loaded.next();
 			if (!loaded.getBoolean(1)) {
-				statement.execute(Files.readString(Path.of("infra/kratos-db/kratos-v25.4.0.postgres.sql")));
-				statement.execute("SET search_path = public");
-				statement.execute("INSERT INTO networks (id, created_at, updated_at) "
-						+ "VALUES (gen_random_uuid(), now() AT TIME ZONE 'utc', now() AT TIME ZONE 'utc')");
+				KratosSchema.load(connection);
 				log.info("Loaded Kratos v25.4.0's schema into database kratos");
 			}
 		}

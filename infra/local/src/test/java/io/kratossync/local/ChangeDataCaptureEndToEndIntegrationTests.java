@@ -2,7 +2,6 @@ package io.kratossync.local;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
 
@@ -116,29 +115,11 @@ class ChangeDataCaptureEndToEndIntegrationTests {
 	}
 
 	private static Instant identityUpdatedAt(UUID identity) {
-		try (var c = kratos.connect();
-				var statement = c.prepareStatement("SELECT updated_at FROM identities WHERE id = ?")) {
-			statement.setObject(1, identity);
-			try (var rs = statement.executeQuery()) {
-				rs.next();
-				return rs.getTimestamp(1).toLocalDateTime().toInstant(ZoneOffset.UTC);
-			}
-		}
-		catch (java.sql.SQLException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return kratos.updatedAt(identity);
 	}
 
 	private static boolean slotActive() {
-		try (var c = kratos.connect();
-				var statement = c.createStatement();
-				var rs = statement
-					.executeQuery("SELECT active FROM pg_replication_slots WHERE slot_name = 'kratos_sync'")) {
-			return rs.next() && rs.getBoolean(1);
-		}
-		catch (java.sql.SQLException ex) {
-			return false;
-		}
+		return kratos.slotActive("kratos_sync");
 	}
 
 }

@@ -1,13 +1,8 @@
 package io.kratossync.local;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,9 +21,7 @@ import io.kratossync.testing.TopicProbe;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -190,38 +183,15 @@ class ChangeDataCaptureFaultIntegrationTests {
 	}
 
 	private boolean slotActive() {
-		return "t".equals(query("SELECT active FROM pg_replication_slots WHERE slot_name = 'kratos_sync'"));
+		return this.kratos.slotActive("kratos_sync");
 	}
 
 	private long lsn(String expression) {
-		String value = query("SELECT (" + expression + " - '0/0'::pg_lsn)::bigint FROM pg_replication_slots"
-				+ " WHERE slot_name = 'kratos_sync'");
-		return Long.parseLong(value);
-	}
-
-	private String query(String sql) {
-		try (Connection c = this.kratos.connect();
-				Statement statement = c.createStatement();
-				ResultSet rs = statement.executeQuery(sql)) {
-			return rs.next() ? rs.getString(1) : null;
-		}
-		catch (SQLException ex) {
-			return null;
-		}
+		return this.kratos.lsn(expression, "kratos_sync");
 	}
 
 	private List<EventEnvelope> published(Set<UUID> identities) {
-		List<EventEnvelope> events = new ArrayList<>();
-		for (ConsumerRecord<byte[], byte[]> record : TopicProbe.records(this.kafka.bootstrapServers(),
-				Topics.IDENTITY_EVENTS.name())) {
-			if (!identities.contains(UUID.fromString(new String(record.key(), StandardCharsets.UTF_8)))) {
-				continue;
-			}
-			events.add(Topics.IDENTITY_EVENTS.valueSerde()
-				.deserializer()
-				.deserialize(record.topic(), new RecordHeaders(record.headers().toArray()), record.value()));
-		}
-		return events;
+		return TopicProbe.events(this.kafka.bootstrapServers(), Topics.IDENTITY_EVENTS.name(), identities);
 	}
 
 	private static long distinct(List<EventEnvelope> events) {

@@ -35,6 +35,9 @@ class ComposeFileIntegrationTests {
 		assertThat(services.propertyNames()).containsExactlyInAnyOrder("kafka", "postgres", "kratos-migrate", "kratos",
 				"hook-ingest", "sync-worker");
 		assertThat(condition(services, "hook-ingest", "kafka")).isEqualTo("service_healthy");
+		assertThat(condition(services, "hook-ingest", "postgres")).isEqualTo("service_healthy");
+		assertThat(services.at("/hook-ingest/environment/CDC_ENABLED").asString()).isEqualTo("true");
+		assertThat(services.at("/postgres/command").toString()).contains("wal_level=logical");
 		assertThat(condition(services, "sync-worker", "kafka")).isEqualTo("service_healthy");
 		assertThat(condition(services, "sync-worker", "postgres")).isEqualTo("service_healthy");
 		assertThat(condition(services, "kratos-migrate", "postgres")).isEqualTo("service_healthy");
