@@ -70,10 +70,16 @@ public final class KratosStub implements AutoCloseable {
 	}
 
 	/**
-	 * An identity as far as the stub knows it: when it was created, and when its password
-	 * was last set.
+	 * An identity as far as the stub knows it: when it was created, when its password was
+	 * last set, its state, e-mail trait and last update.
 	 */
-	private record Identity(Instant createdAt, Instant passwordUpdatedAt) {
+	private record Identity(Instant createdAt, Instant passwordUpdatedAt, String state, String email,
+			Instant updatedAt) {
+
+		Identity(Instant createdAt, Instant passwordUpdatedAt) {
+			this(createdAt, passwordUpdatedAt, "active", null, createdAt);
+		}
+
 	}
 
 	private final Map<UUID, Identity> identities = new ConcurrentHashMap<>();
@@ -186,6 +192,45 @@ public final class KratosStub implements AutoCloseable {
 	 */
 	public void passwordChanged(UUID identityId, Instant at) {
 		this.identities.compute(identityId, (id, old) -> new Identity((old != null) ? old.createdAt() : at, at));
+	}
+
+	/**
+	 * Creates (or replaces) an identity as an administrator would: e-mail, state and
+	 * times as given.
+	 * @param identityId the identity
+	 * @param email its e-mail trait
+	 * @param state {@code active} or {@code inactive}
+	 * @param createdAt when Kratos created it
+	 * @param updatedAt when Kratos last updated it
+	 */
+	public void putIdentity(UUID identityId, String email, String state, Instant createdAt, Instant updatedAt) {
+		this.identities.put(identityId, new Identity(createdAt, createdAt, state, email, updatedAt));
+	}
+
+	/**
+	 * Changes an identity behind everybody's back, as {@code PATCH
+	 * /admin/identities/{id}} would.
+	 * @param identityId the identity
+	 * @param email the new e-mail, or {@code null} to keep it
+	 * @param state the new state, or {@code null} to keep it
+	 * @param at Kratos's {@code updated_at} of the change
+	 */
+	public void editIdentity(UUID identityId, String email, String state, Instant at) {
+		this.identities.computeIfPresent(identityId, (id, old) -> new Identity(old.createdAt(), old.passwordUpdatedAt(),
+				(state != null) ? state : old.state(), (email != null) ? email : old.email(), at));
+	}
+
+	/**
+	 * Deletes an identity, as {@code DELETE /admin/identities/{id}} would.
+	 * @param identityId the identity
+	 */
+	public void deleteIdentity(UUID identityId) {
+		this.identities.remove(identityId);
+	}
+
+	/** Forgets every identity. */
+	public void clearIdentities() {
+		this.identities.clear();
 	}
 
 	/**
@@ -360,6 +405,9 @@ public final class KratosStub implements AutoCloseable {
 			if (identity.matches() && method.equals("GET")) {
 				return identity(identity.group(1));
 			}
+			if (path.equals("/admin/identities") && method.equals("GET")) {
+				return listIdentities(exchange.getRequestURI().getRawQuery());
+			}
 			return new Response(404, error(404, "The requested resource could not be found"));
 		}
 		if (path.equals("/sessions/whoami") && method.equals("GET")) {
@@ -396,6 +444,56 @@ public final class KratosStub implements AutoCloseable {
 	}
 
 	/**
+	 * {@code GET /admin/identities?page_size=&page_token=}: keyset pagination over the
+	 * ids, as Kratos pages: the next page's token in a {@code Link} header
+	 * ({@code rel="next"}), none on the last page; the token is opaque to clients.
+	 */
+	private Response listIdentities(String query) {
+		Map<String, String> params = new java.util.HashMap<>();
+		if (query != null) {
+			for (String pair : query.split("&")) {
+				String[] kv = pair.split("=", 2);
+				params.put(kv[0], (kv.length > 1) ? java.net.URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+			}
+		}
+		int size = Integer.parseInt(params.getOrDefault("page_size", "250"));
+		if (size < 1 || size > 500) {
+			return new Response(400, error(400, "The request was malformed or contained invalid parameters"));
+		}
+		String after = params.containsKey("page_token")
+				? new String(java.util.Base64.getUrlDecoder().decode(params.get("page_token")), StandardCharsets.UTF_8)
+				: "";
+		List<String> ids = this.identities.keySet()
+			.stream()
+			.map(UUID::toString)
+			.filter((id) -> id.compareTo(after) > 0)
+			.sorted()
+			.limit(size + 1L)
+			.toList();
+		StringBuilder body = new StringBuilder("[");
+		for (int i = 0; i < Math.min(size, ids.size()); i++) {
+			Response one = identity(ids.get(i));
+			if (one.status() == 200) {
+				body.append((body.length() > 1) ? "," : "").append(one.body());
+			}
+		}
+		body.append(']');
+		Map<String, String> headers = new java.util.HashMap<>();
+		String first = "<" + url() + "/admin/identities?page_size=" + size + ">; rel=\"first\"";
+		if (ids.size() > size) {
+			String token = java.util.Base64.getUrlEncoder()
+				.withoutPadding()
+				.encodeToString(ids.get(size - 1).getBytes(StandardCharsets.UTF_8));
+			headers.put("Link", first + ",<" + url() + "/admin/identities?page_size=" + size + "&page_token=" + token
+					+ ">; rel=\"next\"");
+		}
+		else {
+			headers.put("Link", first);
+		}
+		return new Response(200, body.toString(), false, headers);
+	}
+
+	/**
 	 * {@code GET /admin/identities/{id}}: the identity, with credential metadata but
 	 * never a credential's config.
 	 */
@@ -411,10 +509,12 @@ public final class KratosStub implements AutoCloseable {
 				: ",\"credentials\":{\"password\":{\"type\":\"password\",\"identifiers\":[\"" + id + "@example.com\"],"
 						+ "\"version\":0,\"created_at\":\"" + identity.createdAt() + "\",\"updated_at\":\""
 						+ identity.passwordUpdatedAt() + "\"}}";
+		String email = (identity.email() != null) ? identity.email() : id + "@example.com";
 		return new Response(200,
-				"{\"id\":\"" + id + "\",\"schema_id\":\"default\",\"state\":\"active\"," + "\"traits\":{\"email\":\""
-						+ id + "@example.com\"},\"created_at\":\"" + identity.createdAt() + "\",\"updated_at\":\""
-						+ identity.createdAt() + "\"" + password + "}");
+				"{\"id\":\"" + id + "\",\"schema_id\":\"default\",\"state\":\"" + identity.state() + "\","
+						+ "\"traits\":{\"email\":\"" + email + "\"},\"verifiable_addresses\":[{\"value\":\"" + email
+						+ "\",\"verified\":false,\"via\":\"email\",\"status\":\"pending\"}],\"created_at\":\""
+						+ identity.createdAt() + "\",\"updated_at\":\"" + identity.updatedAt() + "\"" + password + "}");
 	}
 
 	private Response whoami(HttpExchange exchange) {

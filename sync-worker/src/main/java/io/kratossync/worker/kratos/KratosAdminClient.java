@@ -1,9 +1,6 @@
 package io.kratossync.worker.kratos;
 
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.UUID;
 
 import io.kratossync.worker.system.WorkerProperties;
@@ -20,7 +17,7 @@ import org.springframework.web.client.RestClient;
 class KratosAdminClient {
 
 	/** The longest {@code Retry-After} honoured; a longer one is cut to this. */
-	static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
+	static final Duration MAX_RETRY_AFTER = KratosTransport.MAX_RETRY_AFTER;
 
 	/** The result of one call. */
 	enum Result {
@@ -105,33 +102,8 @@ class KratosAdminClient {
 		}
 	}
 
-	/**
-	 * Reads a {@code Retry-After} header: delay seconds or an HTTP date.
-	 * @param value the header, or {@code null}
-	 * @return the wait, at most {@link #MAX_RETRY_AFTER}; {@code null} when absent or
-	 * unreadable
-	 */
 	static Duration retryAfter(String value) {
-		if (value == null || value.isBlank()) {
-			return null;
-		}
-		Duration wait;
-		try {
-			wait = Duration.ofSeconds(Long.parseLong(value.trim()));
-		}
-		catch (NumberFormatException notSeconds) {
-			try {
-				wait = Duration.between(ZonedDateTime.now(),
-						ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
-			}
-			catch (DateTimeParseException notADate) {
-				return null;
-			}
-		}
-		if (wait.isNegative()) {
-			return Duration.ZERO;
-		}
-		return (wait.compareTo(MAX_RETRY_AFTER) > 0) ? MAX_RETRY_AFTER : wait;
+		return KratosTransport.retryAfter(value);
 	}
 
 }

@@ -6,6 +6,10 @@ import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 
 import io.kratossync.support.Causes;
 import io.kratossync.worker.system.WorkerProperties;
@@ -23,6 +27,9 @@ import org.springframework.stereotype.Component;
 @NamedInterface("api")
 public class KratosTransport {
 
+	/** The longest {@code Retry-After} obeyed. */
+	public static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
+
 	private final JdkClientHttpRequestFactory requestFactory;
 
 	public KratosTransport(WorkerProperties properties) {
@@ -37,6 +44,35 @@ public class KratosTransport {
 
 	public ClientHttpRequestFactory requestFactory() {
 		return this.requestFactory;
+	}
+
+	/**
+	 * Reads a {@code Retry-After} header: delay seconds or an HTTP date.
+	 * @param value the header, or {@code null}
+	 * @return the wait, at most {@link #MAX_RETRY_AFTER}; {@code null} when absent or
+	 * unreadable
+	 */
+	public static Duration retryAfter(String value) {
+		if (value == null || value.isBlank()) {
+			return null;
+		}
+		Duration wait;
+		try {
+			wait = Duration.ofSeconds(Long.parseLong(value.trim()));
+		}
+		catch (NumberFormatException notSeconds) {
+			try {
+				wait = Duration.between(ZonedDateTime.now(),
+						ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
+			}
+			catch (DateTimeParseException notADate) {
+				return null;
+			}
+		}
+		if (wait.isNegative()) {
+			return Duration.ZERO;
+		}
+		return (wait.compareTo(MAX_RETRY_AFTER) > 0) ? MAX_RETRY_AFTER : wait;
 	}
 
 	/**
