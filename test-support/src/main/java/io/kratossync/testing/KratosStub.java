@@ -231,7 +231,19 @@ public final class KratosStub implements AutoCloseable {
 	/** Forgets every identity. */
 	public void clearIdentities() {
 		this.identities.clear();
+		this.unlisted.clear();
 	}
+
+	/**
+	 * Leaves an identity out of the listing while {@code GET /admin/identities/{id}}
+	 * still finds it, as a listing read while the identity was being written can.
+	 * @param identityId the identity
+	 */
+	public void leaveOutOfListing(UUID identityId) {
+		this.unlisted.add(identityId);
+	}
+
+	private final Set<UUID> unlisted = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * Creates a session for the identity and returns its token.
@@ -465,6 +477,7 @@ public final class KratosStub implements AutoCloseable {
 				: "";
 		List<String> ids = this.identities.keySet()
 			.stream()
+			.filter((id) -> !this.unlisted.contains(id))
 			.map(UUID::toString)
 			.filter((id) -> id.compareTo(after) > 0)
 			.sorted()

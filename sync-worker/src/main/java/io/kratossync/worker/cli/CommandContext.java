@@ -64,6 +64,33 @@ final class CommandContext implements AutoCloseable {
 				kafka.buildProducerProperties());
 	}
 
+	/**
+	 * Kratos's Admin API, from the worker's settings.
+	 *
+	 * @param adminUrl {@code kratos-sync.worker.kratos.admin-url}
+	 * @param adminToken {@code kratos-sync.worker.kratos.admin-token} (empty for none)
+	 */
+	record Kratos(String adminUrl, String adminToken) {
+	}
+
+	Kratos kratos() {
+		org.springframework.core.env.Environment environment = context().getEnvironment();
+		return new Kratos(environment.getProperty("kratos-sync.worker.kratos.admin-url", "http://localhost:4434"),
+				environment.getProperty("kratos-sync.worker.kratos.admin-token", ""));
+	}
+
+	/**
+	 * Settings bound as the service binds them (defaults included).
+	 * @param <T> their type
+	 * @param prefix their prefix
+	 * @param type their type
+	 * @return the settings
+	 */
+	<T> T bind(String prefix, Class<T> type) {
+		return org.springframework.boot.context.properties.bind.Binder.get(context().getEnvironment())
+			.bindOrCreate(prefix, type);
+	}
+
 	Duration setting(String name, Duration fallback) {
 		Object value = this.settings.get(name);
 		return (value != null) ? Duration.parse("PT" + value.toString().toUpperCase()) : fallback;

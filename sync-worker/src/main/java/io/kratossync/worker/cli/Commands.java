@@ -107,6 +107,7 @@ public final class Commands {
 			CommandLine line = new CommandLine(new Root());
 			line.addSubcommand("replay", new ReplayCommand(context, output));
 			line.addSubcommand("rebuild", new RebuildCommand(context, output));
+			line.addSubcommand("reconcile", new ReconcileCommand(context, output));
 			line.addSubcommand(new CommandLine(new DeadLetterCommands())
 				.addSubcommand("list", new DeadLetterCommands.List(context, output))
 				.addSubcommand("redrive", new DeadLetterCommands.Redrive(context, output)));

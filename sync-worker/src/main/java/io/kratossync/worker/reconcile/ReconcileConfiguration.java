@@ -44,8 +44,8 @@ class ReconcileConfiguration {
 	Reconciler reconciler(DataSource dataSource, KratosTransport transport,
 			@Qualifier("kratosAdminBreaker") CircuitBreaker breaker, KafkaProperties kafka,
 			io.kratossync.worker.system.WorkerProperties worker, ReconcileProperties properties, MeterRegistry meters) {
-		return create(dataSource, transport, breaker, kafka.buildProducerProperties(), worker.kratos().adminUrl(),
-				worker.kratos().adminToken(), properties, meters);
+		return create(dataSource, transport.requestFactory(), breaker, kafka.buildProducerProperties(),
+				worker.kratos().adminUrl(), worker.kratos().adminToken(), properties, meters);
 	}
 
 	@Bean
@@ -56,12 +56,10 @@ class ReconcileConfiguration {
 	/**
 	 * A reconciler, for the service and for the {@code reconcile} command alike.
 	 */
-	static Reconciler create(DataSource dataSource, KratosTransport transport, CircuitBreaker breaker,
-			Map<String, Object> producerSettings, java.net.URI adminUrl, Secret adminToken,
+	static Reconciler create(DataSource dataSource, org.springframework.http.client.ClientHttpRequestFactory requests,
+			CircuitBreaker breaker, Map<String, Object> producerSettings, java.net.URI adminUrl, Secret adminToken,
 			ReconcileProperties properties, MeterRegistry meters) {
-		RestClient.Builder admin = RestClient.builder()
-			.baseUrl(adminUrl.toString())
-			.requestFactory(transport.requestFactory());
+		RestClient.Builder admin = RestClient.builder().baseUrl(adminUrl.toString()).requestFactory(requests);
 		if (adminToken.isPresent()) {
 			admin.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + adminToken.reveal());
 		}

@@ -54,6 +54,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * position (the next page token) is stored after each page's events were acknowledged, so
  * a worker killed mid-sweep resumes at that page.
  */
+@org.springframework.modulith.NamedInterface("api")
 public final class Reconciler {
 
 	private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
@@ -228,6 +229,33 @@ public final class Reconciler {
 
 	private Instant databaseNow() {
 		return this.jdbc.sql("SELECT now()").query(OffsetDateTime.class).single().toInstant();
+	}
+
+	/**
+	 * A reconciler for the {@code reconcile} command: Kratos's Admin API with a breaker
+	 * of its own, a producer of its own.
+	 * @param dataSource the application database
+	 * @param producer the Kafka producer settings
+	 * @param adminUrl Kratos's Admin API
+	 * @param adminToken its bearer token (Ory Network), or none
+	 * @param timeout connect and read timeout of each call
+	 * @param properties the sweep's settings
+	 * @param meters where its metrics go
+	 * @return the reconciler
+	 */
+	public static Reconciler forCommand(DataSource dataSource, Map<String, Object> producer, java.net.URI adminUrl,
+			io.kratossync.support.Secret adminToken, Duration timeout, ReconcileProperties properties,
+			MeterRegistry meters) {
+		java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+			.connectTimeout(timeout)
+			.followRedirects(java.net.http.HttpClient.Redirect.NEVER)
+			.build();
+		org.springframework.http.client.JdkClientHttpRequestFactory requests = new org.springframework.http.client.JdkClientHttpRequestFactory(
+				client);
+		requests.setReadTimeout(timeout);
+		return ReconcileConfiguration.create(dataSource, requests,
+				io.github.resilience4j.circuitbreaker.CircuitBreaker.ofDefaults("kratos-admin-command"), producer,
+				adminUrl, adminToken, properties, meters);
 	}
 
 	private static boolean tryLock(Connection lock) throws SQLException {

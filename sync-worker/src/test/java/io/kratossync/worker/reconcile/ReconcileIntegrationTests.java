@@ -1,5 +1,8 @@
 package io.kratossync.worker.reconcile;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -17,6 +20,7 @@ import java.util.concurrent.Future;
 import io.kratossync.events.EventEnvelope;
 import io.kratossync.testing.KratosStub;
 import io.kratossync.worker.WorkerIntegrationTestSupport;
+import io.kratossync.worker.cli.Commands;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,10 +83,24 @@ class ReconcileIntegrationTests extends WorkerIntegrationTestSupport {
 			kratos.putIdentity(id, "new" + i + "@example.com", "active", T1, T1);
 		}
 
+		UUID beingWritten = ids.get(100);
+		kratos.leaveOutOfListing(beingWritten);
+
+		// the command's dry run first: the same drift, nothing published
+		Run dryRun = command("reconcile", "--once", "--dry-run");
+		assertThat(dryRun.code()).isEqualTo(3);
+		assertThat(dryRun.out()).contains("would publish kratos.identity.deleted " + deleted.get(0))
+			.contains("would publish kratos.identity.state_changed " + deactivated.get(0))
+			.contains("would publish kratos.identity.updated " + edited.get(0))
+			.contains("would publish kratos.identity.created " + created.get(0))
+			.contains("9 959 identities checked")
+			.doesNotContain(beingWritten.toString());
+		kratos.reset();
+
 		List<EventEnvelope> published = new CopyOnWriteArrayList<>();
 		Reconciler.Result first = this.reconciler.sweep(false, published::add);
 
-		assertThat(first.checked()).isEqualTo(10_000 - 50 + 10);
+		assertThat(first.checked()).isEqualTo(10_000 - 50 + 10 - 1);
 		assertThat(first.drift()).containsEntry(Reconciler.Drift.DELETED, 50)
 			.containsEntry(Reconciler.Drift.STATE_CHANGED, 30)
 			.containsEntry(Reconciler.Drift.UPDATED, 20)
@@ -90,7 +108,11 @@ class ReconcileIntegrationTests extends WorkerIntegrationTestSupport {
 		assertThat(published).hasSize(110).extracting(EventEnvelope::source).containsOnly(Reconciler.SOURCE);
 		log.info("Reconcile of 10 000 identities: {} checked, {} events, {} ms, {} Admin API requests", first.checked(),
 				first.total(), first.duration().toMillis(), reads().size());
-		assertThat(reads()).as("40 pages of 250 plus one GET per unlisted identity").hasSize(40 + 50);
+		assertThat(reads()).as("40 pages of 250 plus one GET per unlisted identity").hasSize(40 + 51);
+		assertThat(published).as("listed or not, it exists").noneMatch((e) -> e.subject().value().equals(beingWritten));
+		assertThat(published.stream().map((e) -> e.id().toString()))
+			.as("the dry run told the same events, with the same ids")
+			.allMatch(dryRun.out()::contains);
 		await().atMost(Duration.ofSeconds(60))
 			.until(() -> this.jdbc.sql("SELECT count(*) FROM processed_events WHERE event_id IN (:ids)")
 				.param("ids", published.stream().map(EventEnvelope::id).toList())
@@ -106,7 +128,7 @@ class ReconcileIntegrationTests extends WorkerIntegrationTestSupport {
 		Reconciler.Result second = this.reconciler.sweep(false, again::add);
 		assertThat(second.total()).isZero();
 		assertThat(again).isEmpty();
-		assertThat(second.checked()).isEqualTo(9_960);
+		assertThat(second.checked()).isEqualTo(9_959);
 	}
 
 	@Test
@@ -157,14 +179,22 @@ class ReconcileIntegrationTests extends WorkerIntegrationTestSupport {
 	void kratosAnswering429SlowsTheSweepDownWithoutFailingIt() throws Exception {
 		inStep(1_000);
 		double throttledBefore = this.meters.counter("kratos_sync_reconcile_throttled").count();
-		kratos.failNext(3, 429, Duration.ZERO, Map.of("Retry-After", "1"));
+		kratos.failNext(3, 429, Duration.ZERO, Map.of("Retry-After", "2"));
 
 		Reconciler.Result result = this.reconciler.sweep(false, (e) -> {
 		});
 
 		assertThat(result.checked()).isEqualTo(1_000);
 		assertThat(result.total()).isZero();
-		assertThat(result.duration()).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+		assertThat(result.duration()).isGreaterThanOrEqualTo(Duration.ofSeconds(6));
+		List<KratosStub.Call> calls = reads();
+		for (int i = 0; i < calls.size() - 1; i++) {
+			if (calls.get(i).injected()) {
+				assertThat(Duration.ofNanos(calls.get(i + 1).atNanos() - calls.get(i).atNanos()))
+					.as("the next request waits the Retry-After of a 429")
+					.isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+			}
+		}
 		assertThat(this.meters.counter("kratos_sync_reconcile_throttled").count() - throttledBefore).isEqualTo(3);
 		assertThat(reads()).filteredOn(KratosStub.Call::injected).hasSize(3);
 	}
@@ -187,6 +217,26 @@ class ReconcileIntegrationTests extends WorkerIntegrationTestSupport {
 		this.template.batchUpdate("INSERT INTO user_settings (identity_id, schema_id, state, email, profile_at, "
 				+ "state_at, email_verified, email_verified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows);
 		return ids;
+	}
+
+	private record Run(int code, String out, String err) {
+	}
+
+	private Run command(String... args) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		ByteArrayOutputStream err = new ByteArrayOutputStream();
+		int code = Commands.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+				new PrintStream(err, true, StandardCharsets.UTF_8),
+				Map.of("spring.datasource.url", DATABASE, "spring.datasource.username", "postgres",
+						"spring.datasource.password", "postgres", "spring.kafka.bootstrap-servers",
+						this.bootstrapServers, "kratos-sync.worker.kratos.admin-url", kratos.url(),
+						"kratos-sync.worker.reconcile.requests-per-second", "200"));
+		Run run = new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+		System.out.printf("$ java -jar sync-worker.jar %s%n%s%s(exit code %d)%n", String.join(" ", args), run.err(),
+				run.out().lines().limit(3).collect(java.util.stream.Collectors.joining("\n", "", "\n...\n"))
+						+ run.out().lines().reduce((a, b) -> b).orElse(""),
+				code);
+		return run;
 	}
 
 	private double requests() {
