@@ -156,6 +156,50 @@ class FaultInjectionIntegrationTests {
 		}
 	}
 
+	/**
+	 * A reconcile sweep (5 000 identities in Kratos the application never heard of: 20
+	 * pages) whose worker is SIGKILLed midway resumes, in the restarted worker, at the
+	 * page it had stored: every identity arrives, and only the page in flight is read
+	 * twice.
+	 */
+	@Test
+	void aReconcileSweepKilledMidwayResumesWhereItStopped() throws IOException {
+		for (int i = 0; i < 5_000; i++) {
+			this.kratos.putIdentity(UUID.randomUUID(), "user" + i + "@example.com", "active",
+					Instant.parse("2026-05-01T10:00:00Z"), Instant.parse("2026-05-01T10:00:00Z"));
+		}
+		int port = freePort();
+		ServiceProcess worker = startWorker(port,
+				Map.of("RECONCILE_INTERVAL", "1h", "RECONCILE_REQUESTS_PER_SECOND", "4"));
+		await().atMost(Duration.ofSeconds(60)).until(() -> listings() >= 6);
+		worker.kill();
+		long atKill = listings();
+		log.info("Killed the worker (SIGKILL) after {} of 20 listing pages", atKill);
+		assertThat(atKill).isLessThan(20);
+
+		try (ServiceProcess restarted = startWorker(port,
+				Map.of("RECONCILE_INTERVAL", "1h", "RECONCILE_REQUESTS_PER_SECOND", "20"))) {
+			await().atMost(Duration.ofSeconds(120))
+				.until(() -> this.jdbc.sql("SELECT count(*) FROM reconcile_sweeps WHERE finished_at IS NOT NULL")
+					.query(Long.class)
+					.single() == 1);
+			await().atMost(Duration.ofSeconds(120))
+				.until(() -> this.jdbc.sql("SELECT count(*) FROM user_settings").query(Long.class).single() == 5_000);
+		}
+		log.info("Reconcile resumed: {} listing pages read for 20 (killed after {})", listings(), atKill);
+		assertThat(listings()).as("the pages stored before the kill are not read again").isLessThanOrEqualTo(21);
+		assertThat(this.jdbc.sql("SELECT count(*) FROM reconcile_sweeps").query(Long.class).single())
+			.as("one sweep, resumed")
+			.isEqualTo(1);
+	}
+
+	private long listings() {
+		return this.kratos.calls()
+			.stream()
+			.filter((c) -> c.method().equals("GET") && c.path().equals("/admin/identities"))
+			.count();
+	}
+
 	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
 	private static HttpResponse<String> post(String url, String triggerId, String body) {
@@ -186,7 +230,11 @@ class FaultInjectionIntegrationTests {
 	}
 
 	private ServiceProcess startWorker(int port) throws IOException {
-		Map<String, String> env = new HashMap<>();
+		return startWorker(port, Map.of());
+	}
+
+	private ServiceProcess startWorker(int port, Map<String, String> more) throws IOException {
+		Map<String, String> env = new HashMap<>(more);
 		env.put("SYNC_WORKER_PORT", Integer.toString(port));
 		env.put("KAFKA_BOOTSTRAP_SERVERS", this.kafka.bootstrapServers());
 		env.put("TOPIC_PARTITIONS", "3");
