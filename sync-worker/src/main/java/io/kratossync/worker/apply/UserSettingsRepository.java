@@ -282,6 +282,18 @@ public class UserSettingsRepository {
 			.optional();
 	}
 
+	/**
+	 * When Kratos deleted the identity, if it did.
+	 * @param identityId the identity
+	 * @return the time of the deletion, or empty when it was not deleted (or is unknown)
+	 */
+	public Optional<Instant> deletedAt(UUID identityId) {
+		return this.jdbc.sql("SELECT deleted_at FROM user_settings WHERE identity_id = ? AND deleted_at IS NOT NULL")
+			.param(identityId)
+			.query((rs, n) -> instant(rs, "deleted_at"))
+			.optional();
+	}
+
 	private static Instant instant(ResultSet rs, String column) throws SQLException {
 		OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
 		return (value != null) ? value.toInstant() : null;

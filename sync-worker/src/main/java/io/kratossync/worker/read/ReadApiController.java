@@ -67,8 +67,13 @@ class ReadApiController {
 		}
 		return this.settings.find(identityId)
 			.<ResponseEntity<?>>map((found) -> ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(found))
-			.orElseGet(() -> problem(Problems.of(HttpStatus.NOT_FOUND, "unknown-identity", "Unknown identity",
-					"No event about identity " + identityId + " has been applied")));
+			.orElseGet(() -> this.settings.deletedAt(identityId)
+				.<ResponseEntity<?>>map(
+						(at) -> problem(Problems.of(HttpStatus.NOT_FOUND, "deleted-identity", "Deleted identity",
+								"Identity " + identityId + " was deleted in Kratos (" + at
+										+ "); what the application kept of it was erased")))
+				.orElseGet(() -> problem(Problems.of(HttpStatus.NOT_FOUND, "unknown-identity", "Unknown identity",
+						"No event about identity " + identityId + " has been applied"))));
 	}
 
 	@GetMapping("/api/me/required-actions")
