@@ -3,7 +3,9 @@ package io.kratossync.ingest.cdc;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -30,8 +32,13 @@ final class CdcTestSupport {
 	private CdcTestSupport() {
 	}
 
+	/**
+	 * hook-ingest with change data capture of the given database; an argument of
+	 * {@code extra} replaces the default of the same name.
+	 */
 	static ConfigurableApplicationContext ingest(String bootstrapServers, KratosDatabase kratos, String... extra) {
-		List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0",
+		Map<String, String> args = new LinkedHashMap<>();
+		for (String arg : List.of("--server.port=0", "--management.server.port=0",
 				"--spring.kafka.bootstrap-servers=" + bootstrapServers,
 				"--kratos-sync.ingest.webhook-auth.api-keys=" + WEBHOOK_KEY,
 				"--kratos-sync.ingest.admin-auth.api-keys=cdc-test-admin-key-0123456789",
@@ -40,9 +47,13 @@ final class CdcTestSupport {
 				"--kratos-sync.cdc.database-url=" + kratos.url() + "?user=postgres&password=postgres",
 				"--kratos-sync.cdc.leader-poll=500ms", "--kratos-sync.cdc.heartbeat-interval=1s",
 				"--kratos-sync.cdc.lag-poll=1s", "--logging.level.io.kratossync=debug",
-				"--logging.level.io.debezium=info"));
-		args.addAll(List.of(extra));
-		return HookIngestApplication.application().run(args.toArray(String[]::new));
+				"--logging.level.io.debezium=info")) {
+			args.put(arg.substring(0, arg.indexOf('=')), arg);
+		}
+		for (String arg : extra) {
+			args.put(arg.substring(0, arg.indexOf('=')), arg);
+		}
+		return HookIngestApplication.application().run(args.values().toArray(String[]::new));
 	}
 
 	static ChangeCapture.Role role(ConfigurableApplicationContext context) {

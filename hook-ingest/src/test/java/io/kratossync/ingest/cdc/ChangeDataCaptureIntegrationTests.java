@@ -205,4 +205,43 @@ class ChangeDataCaptureIntegrationTests {
 		}
 	}
 
+	/**
+	 * The README's set-up for a separate, least-privilege role: REPLICATION and CONNECT,
+	 * the publication and the replica identity made by the tables' owner, nothing created
+	 * by the source.
+	 */
+	@Test
+	void aLeastPrivilegeReplicationRoleSetUpAsTheReadmeSaysReadsTheChanges() throws Exception {
+		try (var c = kratos.connect(); var statement = c.createStatement()) {
+			statement.execute("CREATE ROLE kratos_sync_cdc WITH LOGIN REPLICATION PASSWORD 'cdc-password-0123'");
+			statement.execute("GRANT CONNECT ON DATABASE kratos TO kratos_sync_cdc");
+			for (String table : List.of("identities", "identity_credentials", "identity_verifiable_addresses",
+					"sessions")) {
+				statement.execute("ALTER TABLE " + table + " REPLICA IDENTITY FULL");
+			}
+			statement.execute("CREATE PUBLICATION kratos_sync_least FOR TABLE identities, identity_credentials, "
+					+ "identity_verifiable_addresses, sessions");
+		}
+		String url = kratos.url().replace("jdbc:postgresql://", "postgres://kratos_sync_cdc:cdc-password-0123@");
+		try (ConfigurableApplicationContext ingest = ingest(broker.getBrokersAsString(), kratos,
+				"--kratos-sync.cdc.database-url=" + url, "--kratos-sync.cdc.slot-name=kratos_sync_least",
+				"--kratos-sync.cdc.publication-name=kratos_sync_least",
+				"--kratos-sync.cdc.publication-autocreate=disabled", "--kratos-sync.cdc.set-replica-identity=false")) {
+			await().atMost(Duration.ofSeconds(60))
+				.until(() -> CdcTestSupport.role(ingest) == ChangeCapture.Role.READING
+						&& kratos.slotActive("kratos_sync_least"));
+			assertThat(ingest.getBean(CdcProperties.class).database().user()).isEqualTo("kratos_sync_cdc");
+			KratosDatabase.Identity identity = kratos.createIdentity("least@example.com", false);
+			kratos.adminSetState(identity, "inactive");
+
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> events(broker.getBrokersAsString(), Set.of(identity.id())).size() == 2);
+			assertThat(events(broker.getBrokersAsString(), Set.of(identity.id()))).extracting(EventEnvelope::type)
+				.containsExactly(EventType.IDENTITY_CREATED, EventType.STATE_CHANGED);
+		}
+		try (var c = kratos.connect(); var statement = c.createStatement()) {
+			statement.execute("SELECT pg_drop_replication_slot('kratos_sync_least')");
+		}
+	}
+
 }
