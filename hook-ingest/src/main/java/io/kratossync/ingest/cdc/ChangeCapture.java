@@ -91,6 +91,8 @@ class ChangeCapture implements SmartLifecycle {
 
 	private final KratosChanges changes = new KratosChanges();
 
+	private final String transactionTopic;
+
 	private final AtomicReference<Role> role = new AtomicReference<>(Role.STOPPED);
 
 	private final AtomicLong slotLagBytes = new AtomicLong(-1);
@@ -123,6 +125,7 @@ class ChangeCapture implements SmartLifecycle {
 			MeterRegistry meters) {
 		this.properties = properties;
 		this.engineConfig = engineConfig;
+		this.transactionTopic = DebeziumSettings.transactionTopic(engineConfig);
 		this.template = template;
 		this.meters = meters;
 		this.rowChanges = Counter.builder("kratos_sync_cdc_row_changes")
@@ -346,7 +349,7 @@ class ChangeCapture implements SmartLifecycle {
 					this.pending.clear();
 				}
 			}
-			else if (DebeziumSettings.TRANSACTION_TOPIC.equals(topic)) {
+			else if (this.transactionTopic.equals(topic)) {
 				Struct value = (Struct) record.value();
 				if ("END".equals(value.getString("status"))) {
 					if (!this.openTransaction.isEmpty()) {

@@ -25,16 +25,17 @@ final class DebeziumSettings {
 	/** Columns replaced by a salted digest before they enter a record. */
 	static final List<String> DIGESTED_COLUMNS = List.of("identity_credentials.config");
 
-	/**
-	 * The prefix of Debezium's own topic names (never created: nothing is sent there).
-	 */
-	static final String TOPIC_PREFIX = "kratos";
-
 	/** Debezium's topic name prefix of heartbeat records. */
 	static final String HEARTBEAT_PREFIX = "__debezium-heartbeat";
 
-	/** Debezium's topic of transaction boundaries. */
-	static final String TRANSACTION_TOPIC = TOPIC_PREFIX + ".transaction";
+	/**
+	 * Debezium's topic of transaction boundaries, under the prefix of its topic names.
+	 * @param engine the engine's settings
+	 * @return the topic name (never created: nothing is sent there)
+	 */
+	static String transactionTopic(Properties engine) {
+		return engine.getProperty("topic.prefix") + ".transaction";
+	}
 
 	private DebeziumSettings() {
 	}
@@ -53,7 +54,11 @@ final class DebeziumSettings {
 		props.setProperty("database.user", db.user());
 		props.setProperty("database.password", db.password().reveal());
 		props.setProperty("database.sslmode", db.sslMode());
-		props.setProperty("topic.prefix", TOPIC_PREFIX);
+		// the prefix is also the key of the stored position: one per slot, so that two
+		// sources with slots of their
+		// own (two Kratos databases, or a second slot beside the first) never read each
+		// other's position
+		props.setProperty("topic.prefix", cdc.slotName());
 		props.setProperty("slot.name", cdc.slotName());
 		props.setProperty("slot.drop.on.stop", "false");
 		props.setProperty("publication.name", cdc.publicationName());
