@@ -28,6 +28,7 @@ import io.debezium.engine.format.ChangeEventFormat;
 import io.debezium.embedded.Connect;
 import io.kratossync.events.EventEnvelope;
 import io.kratossync.events.Topics;
+import io.kratossync.support.AcknowledgedSends;
 import io.kratossync.support.Causes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -42,7 +43,6 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.support.SendResult;
 
 /**
  * Runs the Debezium engine on Kratos's database while this instance holds the reader's
@@ -386,34 +386,17 @@ class ChangeCapture implements SmartLifecycle {
 	 * (this instance stopping) ends it early, and then nothing of theirs is marked.
 	 */
 	private void publish(List<EventEnvelope> events) throws InterruptedException {
-		int acknowledged = 0;
-		long backoff = 500;
-		while (acknowledged < events.size()) {
-			List<CompletableFuture<SendResult<String, EventEnvelope>>> sent = new ArrayList<>();
-			for (EventEnvelope event : events.subList(acknowledged, events.size())) {
-				sent.add(this.template
-					.send(new ProducerRecord<>(Topics.IDENTITY_EVENTS.name(), event.subject().toString(), event)));
-			}
-			try {
-				for (CompletableFuture<SendResult<String, EventEnvelope>> future : sent) {
-					future.get(this.properties.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
-					count(events.get(acknowledged));
-					acknowledged++;
-				}
-			}
-			catch (ExecutionException | TimeoutException | RuntimeException ex) {
-				this.lastError = Causes.describeRoot(ex);
-				log.warn(
-						"Kafka did not acknowledge event {} of {} read from Kratos's database ({}); the position "
-								+ "stays before it, retrying in {} ms",
-						acknowledged + 1, events.size(), this.lastError, backoff);
-				if (!this.running) {
-					throw new InterruptedException("stopping with events unpublished");
-				}
-				Thread.sleep(backoff);
-				backoff = Math.min(backoff * 2, 30_000);
-			}
-		}
+		AcknowledgedSends.inOrder(events,
+				(event) -> this.template
+					.send(new ProducerRecord<>(Topics.IDENTITY_EVENTS.name(), event.subject().toString(), event)),
+				this.properties.publishTimeout(), () -> this.running, this::count,
+				(unacknowledged, total, ex, wait) -> {
+					this.lastError = Causes.describeRoot(ex);
+					log.warn(
+							"Kafka did not acknowledge event {} of {} read from Kratos's database ({}); the position "
+									+ "stays before it, retrying in {} ms",
+							unacknowledged, total, this.lastError, wait);
+				});
 	}
 
 	private void count(EventEnvelope event) {

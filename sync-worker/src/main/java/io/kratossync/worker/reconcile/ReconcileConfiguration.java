@@ -3,9 +3,7 @@ package io.kratossync.worker.reconcile;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import javax.sql.DataSource;
 
@@ -13,13 +11,13 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.kratossync.events.EventEnvelope;
 import io.kratossync.events.EventEnvelopeSerializer;
 import io.kratossync.events.Topics;
+import io.kratossync.support.AcknowledgedSends;
 import io.kratossync.support.Secret;
 import io.kratossync.worker.kratos.KratosTransport;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,27 +88,14 @@ class ReconcileConfiguration {
 					producer[0] = new KafkaProducer<>(settings, new StringSerializer(), new EventEnvelopeSerializer());
 				}
 			}
-			long backoff = 500;
-			int acknowledged = 0;
-			while (acknowledged < events.size()) {
-				List<java.util.concurrent.Future<RecordMetadata>> sent = new java.util.ArrayList<>();
-				for (EventEnvelope event : events.subList(acknowledged, events.size())) {
-					sent.add(producer[0]
-						.send(new ProducerRecord<>(Topics.IDENTITY_EVENTS.name(), event.subject().toString(), event)));
-				}
-				try {
-					for (java.util.concurrent.Future<RecordMetadata> future : sent) {
-						future.get(properties.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
-						acknowledged++;
-					}
-				}
-				catch (ExecutionException | TimeoutException | RuntimeException ex) {
-					log.warn("Kafka did not acknowledge reconcile event {} of {}; retrying in {} ms", acknowledged + 1,
-							events.size(), backoff);
-					TimeUnit.MILLISECONDS.sleep(backoff);
-					backoff = Math.min(backoff * 2, 30_000);
-				}
-			}
+			AcknowledgedSends.inOrder(events,
+					(event) -> producer[0]
+						.send(new ProducerRecord<>(Topics.IDENTITY_EVENTS.name(), event.subject().toString(), event)),
+					properties.publishTimeout(), () -> true, (event) -> {
+					},
+					(unacknowledged, total, ex, wait) -> log.warn(
+							"Kafka did not acknowledge reconcile event {} of {}; retrying in {} ms", unacknowledged,
+							total, wait));
 		};
 	}
 
