@@ -19,13 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
@@ -264,7 +257,7 @@ final class CdcBench {
 		this.results.put(String
 			.format("cdc: commit to Kafka's acknowledgement (hook-ingest's kratos_sync_cdc_lag) at %d transactions/s, "
 					+ "p50 / p99 / p99.9 ms (bucket bounds)", this.steadyRate),
-				Bench.quantiles(ackedBefore, lagBuckets()));
+				Scrape.quantiles(ackedBefore, lagBuckets()));
 		this.results.put(
 				String.format("cdc: commit to record on the topic at %d transactions/s, p50 / p99 / max ms",
 						this.steadyRate),
@@ -350,22 +343,10 @@ final class CdcBench {
 		}
 	}
 
-	/** The records on the topic, read through one consumer kept for the stage. */
 	/** hook-ingest's own histogram of the time from commit to acknowledgement. */
-	private Map<Double, Long> lagBuckets() throws Exception {
-		HttpResponse<String> metrics = HttpClient.newHttpClient()
-			.send(HttpRequest
-				.newBuilder(URI.create("http://127.0.0.1:" + this.source.managementPort() + "/actuator/prometheus"))
-				.header("Authorization", "Bearer " + Bench.METRICS_KEY)
-				.build(), HttpResponse.BodyHandlers.ofString());
-		Map<Double, Long> buckets = new TreeMap<>();
-		Matcher bucket = Pattern.compile("(?m)^kratos_sync_cdc_lag_seconds_bucket\\{le=\"([^\"]+)\"} ([0-9.E+]+)")
-			.matcher(metrics.body());
-		while (bucket.find()) {
-			double le = bucket.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bucket.group(1));
-			buckets.put(le, (long) Double.parseDouble(bucket.group(2)));
-		}
-		return buckets;
+	private Map<Double, Long> lagBuckets() {
+		return Scrape.buckets("http://127.0.0.1:" + this.source.managementPort() + "/actuator/prometheus",
+				"kratos_sync_cdc_lag_seconds", "");
 	}
 
 	private long endOffsets() {
