@@ -73,7 +73,7 @@ final class FencedUpsert {
 	 */
 	void addTo(Writes writes, Changed changed) {
 		List<Object> args = new ArrayList<>();
-		writes.add(sql(args), args.toArray(), (rows) -> changed.changed(rows > 0));
+		writes.addRow(statement(args), this.identityId, args.toArray(), (rows) -> changed.changed(rows > 0));
 	}
 
 	/**
@@ -83,7 +83,7 @@ final class FencedUpsert {
 	 */
 	boolean executeNow(Writes writes) {
 		List<Object> args = new ArrayList<>();
-		return writes.now(sql(args), args.toArray()) > 0;
+		return writes.now(statement(args).single(), args.toArray()) > 0;
 	}
 
 	/**
@@ -91,7 +91,7 @@ final class FencedUpsert {
 	 * and every group is stale, or the row is the tombstone of a deleted identity, the
 	 * {@code WHERE} of the update leaves it alone and the statement changes no row.
 	 */
-	private String sql(List<Object> args) {
+	private Writes.Rows statement(List<Object> args) {
 		List<String> columns = new ArrayList<>();
 		columns.add("identity_id");
 		args.add(this.identityId);
@@ -110,10 +110,11 @@ final class FencedUpsert {
 			}
 			sets.add(set(group.fence(), win));
 		}
-		return "INSERT INTO user_settings AS s (" + String.join(", ", columns) + ") VALUES ("
-				+ String.join(", ", Collections.nCopies(columns.size(), "?")) + ")"
-				+ " ON CONFLICT (identity_id) DO UPDATE SET " + String.join(", ", sets) + ", updated_at = now()"
-				+ " WHERE s.deleted_at IS NULL AND (" + String.join(" OR ", wins) + ")";
+		return new Writes.Rows("INSERT INTO user_settings AS s (" + String.join(", ", columns) + ") VALUES ",
+				"(" + String.join(", ", Collections.nCopies(columns.size(), "?")) + ")",
+				" ON CONFLICT (identity_id) DO UPDATE SET " + String.join(", ", sets) + ", updated_at = now()"
+						+ " WHERE s.deleted_at IS NULL AND (" + String.join(" OR ", wins) + ")",
+				"identity_id");
 	}
 
 	/**
