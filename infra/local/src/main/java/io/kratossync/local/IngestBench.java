@@ -147,8 +147,10 @@ final class IngestBench {
 					+ this.rounds + " rounds of " + this.point.toMillis() + " ms per point)",
 					ConcurrencySweep.table(points));
 			Path chart = this.run.home.resolve("bench-sweep.png");
-			SweepChart.write(points, "Webhooks: throughput against p99 latency, concurrency 1 to "
-					+ this.levels.get(this.levels.size() - 1) + " (" + BenchRun.machine() + ")", chart);
+			SweepChart.write(points,
+					"Webhooks: throughput against p99 latency, concurrency " + this.levels.get(0) + " to "
+							+ this.levels.get(this.levels.size() - 1),
+					BenchRun.machine() + "; closed loop, one connection per request in flight", chart);
 			this.run.put("chart", chart.toString());
 			if (this.latencyPhase.isZero() || ingested == null) {
 				return;

@@ -4,6 +4,7 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
+import java.text.DecimalFormat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,10 +15,11 @@ import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
-import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.TextTitle;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -34,7 +36,7 @@ final class SweepChart {
 	}
 
 	/** Writes the chart of the points as a PNG. */
-	static void write(List<ConcurrencySweep.Point> points, String title, Path png) throws IOException {
+	static void write(List<ConcurrencySweep.Point> points, String title, String subtitle, Path png) throws IOException {
 		System.setProperty("java.awt.headless", "true");
 		Map<String, XYSeries> series = new LinkedHashMap<>();
 		Map<String, List<String>> labels = new LinkedHashMap<>();
@@ -46,19 +48,30 @@ final class SweepChart {
 		}
 		XYSeriesCollection dataset = new XYSeriesCollection();
 		series.values().forEach(dataset::addSeries);
-		JFreeChart chart = ChartFactory.createXYLineChart(title, "throughput (requests per second)",
+		JFreeChart chart = ChartFactory.createXYLineChart(title, "throughput (requests per second, log scale)",
 				"p99 latency (ms, log scale)", dataset, PlotOrientation.VERTICAL, true, false, false);
 		chart.setBackgroundPaint(Color.WHITE);
 		chart.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+		chart.addSubtitle(new TextTitle(subtitle, new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
 		XYPlot plot = chart.getXYPlot();
 		plot.setBackgroundPaint(Color.WHITE);
 		plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
 		plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
 		LogAxis latency = new LogAxis("p99 latency (ms, log scale)");
 		latency.setSmallestValue(0.01);
-		latency.setNumberFormatOverride(new java.text.DecimalFormat("0.##"));
+		latency.setTickUnit(new NumberTickUnit(1));
+		latency.setMinorTickCount(9);
+		latency.setMinorTickMarksVisible(true);
+		latency.setNumberFormatOverride(new DecimalFormat("#,##0.#"));
 		plot.setRangeAxis(latency);
-		((NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(true);
+		// the producer alone runs an order of magnitude beyond the endpoints: log scale
+		LogAxis throughput = new LogAxis("throughput (requests per second, log scale)");
+		throughput.setSmallestValue(10);
+		throughput.setTickUnit(new NumberTickUnit(1));
+		throughput.setMinorTickCount(9);
+		throughput.setMinorTickMarksVisible(true);
+		throughput.setNumberFormatOverride(new DecimalFormat("#,##0"));
+		plot.setDomainAxis(throughput);
 		XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
 		List<List<String>> byIndex = new ArrayList<>(labels.values());
 		renderer.setDefaultItemLabelGenerator((data, s, item) -> "c=" + byIndex.get(s).get(item));
