@@ -43,7 +43,7 @@ final class IngestBench {
 	 * The longest time each endpoint is loaded before the sweep: services run for days,
 	 * so the figures that matter are those after the JIT compiler has settled.
 	 */
-	private final Duration warmUp = Duration.ofSeconds(Long.parseLong(Machine.env("BENCH_WARMUP_SECONDS", "100")));
+	private final Duration warmUp = Duration.ofSeconds(Long.parseLong(Machine.env("BENCH_WARMUP_SECONDS", "80")));
 
 	/** The names of the targets in {@code BENCH_SWEEP_TARGETS}, in their order. */
 	private static final List<String> TARGET_KEYS = List.of("ingest", "trivial", "sting", "producer");

@@ -35,6 +35,17 @@ final class SweepChart {
 	private SweepChart() {
 	}
 
+	/** A base-10 log axis with a labelled tick per power of ten and nine minor ticks. */
+	private static LogAxis logAxis(String label, double smallest, String format) {
+		LogAxis axis = new LogAxis(label);
+		axis.setSmallestValue(smallest);
+		axis.setTickUnit(new NumberTickUnit(1));
+		axis.setMinorTickCount(9);
+		axis.setMinorTickMarksVisible(true);
+		axis.setNumberFormatOverride(new DecimalFormat(format));
+		return axis;
+	}
+
 	/** Writes the chart of the points as a PNG. */
 	static void write(List<ConcurrencySweep.Point> points, String title, String subtitle, Path png) throws IOException {
 		System.setProperty("java.awt.headless", "true");
@@ -57,21 +68,9 @@ final class SweepChart {
 		plot.setBackgroundPaint(Color.WHITE);
 		plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
 		plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-		LogAxis latency = new LogAxis("p99 latency (ms, log scale)");
-		latency.setSmallestValue(0.01);
-		latency.setTickUnit(new NumberTickUnit(1));
-		latency.setMinorTickCount(9);
-		latency.setMinorTickMarksVisible(true);
-		latency.setNumberFormatOverride(new DecimalFormat("#,##0.#"));
-		plot.setRangeAxis(latency);
+		plot.setRangeAxis(logAxis("p99 latency (ms, log scale)", 0.01, "#,##0.#"));
 		// the producer alone runs an order of magnitude beyond the endpoints: log scale
-		LogAxis throughput = new LogAxis("throughput (requests per second, log scale)");
-		throughput.setSmallestValue(10);
-		throughput.setTickUnit(new NumberTickUnit(1));
-		throughput.setMinorTickCount(9);
-		throughput.setMinorTickMarksVisible(true);
-		throughput.setNumberFormatOverride(new DecimalFormat("#,##0"));
-		plot.setDomainAxis(throughput);
+		plot.setDomainAxis(logAxis("throughput (requests per second, log scale)", 10, "#,##0"));
 		XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
 		List<List<String>> byIndex = new ArrayList<>(labels.values());
 		renderer.setDefaultItemLabelGenerator((data, s, item) -> "c=" + byIndex.get(s).get(item));
