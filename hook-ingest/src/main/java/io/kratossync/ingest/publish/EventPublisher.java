@@ -91,7 +91,10 @@ public class EventPublisher {
 
 	private final AtomicInteger inFlight = new AtomicInteger();
 
-	/** Whether the last outcome was a failure. */
+	/**
+	 * Whether the last outcome was a failure: no send on the event loop, and (with
+	 * {@code fail-fast-for}) the 503 at once.
+	 */
 	private volatile boolean failedSinceSuccess;
 
 	private volatile long lastSuccessNanos;
@@ -181,9 +184,8 @@ public class EventPublisher {
 		if (this.properties.failFastFor().isZero()) {
 			return false;
 		}
-		long failed = this.lastFailureNanos;
-		return failed != 0 && failed - this.lastSuccessNanos > 0
-				&& System.nanoTime() - failed < this.properties.failFastFor().toNanos();
+		return this.failedSinceSuccess
+				&& System.nanoTime() - this.lastFailureNanos < this.properties.failFastFor().toNanos();
 	}
 
 	/**

@@ -1,12 +1,13 @@
 package io.kratossync.ingest.security;
 
-import io.kratossync.support.Credentials;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
+
+import io.kratossync.support.Credentials;
+
 import org.springframework.http.server.PathContainer;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.pattern.PathPattern;
@@ -55,13 +56,7 @@ record Realm(String name, Predicate<ServerWebExchange> paths, Credentials creden
 	 * @return whether it holds this realm's authority
 	 */
 	boolean grants(Authentication authentication) {
-		String authority = "REALM_" + this.name;
-		for (GrantedAuthority granted : authentication.getAuthorities()) {
-			if (authority.equals(granted.getAuthority())) {
-				return true;
-			}
-		}
-		return false;
+		return authentication.getAuthorities().contains(authority());
 	}
 
 	/**

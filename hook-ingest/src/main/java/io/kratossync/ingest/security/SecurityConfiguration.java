@@ -165,8 +165,7 @@ class SecurityConfiguration {
 	 * chains built several reactive pipelines per request for the same rules (README
 	 * "Performance").
 	 */
-	private static ReactiveAuthorizationManager<AuthorizationContext> authorization(List<Realm> realms,
-			RequestGate gate) {
+	static ReactiveAuthorizationManager<AuthorizationContext> authorization(List<Realm> realms, RequestGate gate) {
 		Predicate<ServerWebExchange> probes = Realm.pathMatching(PROBES);
 		return (authentication, context) -> {
 			ServerWebExchange exchange = context.getExchange();

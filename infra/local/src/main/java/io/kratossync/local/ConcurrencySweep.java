@@ -19,19 +19,26 @@ import org.HdrHistogram.Histogram;
  */
 final class ConcurrencySweep {
 
-	/** One endpoint of the sweep. */
-	interface Target {
+	/**
+	 * One endpoint of the sweep.
+	 *
+	 * @param name its name in the table, the JSON and the chart
+	 * @param pid the process whose CPU the requests cost, or -1 when it shares the
+	 * bench's JVM (then no CPU per request is given)
+	 * @param load a closed loop of {@code inFlight} requests at a time for
+	 * {@code duration}
+	 */
+	record Target(String name, long pid, Load load) {
 
-		/** Its name in the table, the JSON and the chart. */
-		String name();
+		LoadGenerator.Phase run(int inFlight, Duration duration, LoadGenerator generator) throws Exception {
+			return this.load.run(inFlight, duration, generator);
+		}
 
-		/**
-		 * The process whose CPU the requests cost, or -1 when it shares the bench's JVM
-		 * (then no CPU per request is given).
-		 */
-		long pid();
+	}
 
-		/** A closed loop of {@code inFlight} requests at a time for {@code duration}. */
+	/** What a target does for one phase. */
+	interface Load {
+
 		LoadGenerator.Phase run(int inFlight, Duration duration, LoadGenerator generator) throws Exception;
 
 	}

@@ -85,23 +85,9 @@ final class IngestBench {
 			String metricsUrl = "http://127.0.0.1:" + ingest.managementPort() + "/actuator/prometheus";
 			List<ConcurrencySweep.Target> all = List.of(http("hook-ingest", ingestUrl, ingest.pid()),
 					http("trivial WebFlux endpoint", noopUrl, trivial.pid()),
-					http("STING handler (row in the request)", sting.url(), -1), new ConcurrencySweep.Target() {
-						@Override
-						public String name() {
-							return "Kafka producer alone";
-						}
-
-						@Override
-						public long pid() {
-							return -1;
-						}
-
-						@Override
-						public LoadGenerator.Phase run(int inFlight, Duration duration, LoadGenerator generator)
-								throws Exception {
-							return producer.during(inFlight, duration);
-						}
-					});
+					http("STING handler (row in the request)", sting.url(), -1),
+					new ConcurrencySweep.Target("Kafka producer alone", -1,
+							(inFlight, duration, generator) -> producer.during(inFlight, duration)));
 			List<String> chosen = List
 				.of(Machine.env("BENCH_SWEEP_TARGETS", "ingest,trivial,sting,producer").split(","));
 			List<ConcurrencySweep.Target> targets = new ArrayList<>();
@@ -226,23 +212,8 @@ final class IngestBench {
 	}
 
 	private static ConcurrencySweep.Target http(String name, String url, long pid) {
-		return new ConcurrencySweep.Target() {
-			@Override
-			public String name() {
-				return name;
-			}
-
-			@Override
-			public long pid() {
-				return pid;
-			}
-
-			@Override
-			public LoadGenerator.Phase run(int inFlight, Duration duration, LoadGenerator generator)
-					throws InterruptedException {
-				return generator.during(url, inFlight, duration);
-			}
-		};
+		return new ConcurrencySweep.Target(name, pid,
+				(inFlight, duration, generator) -> generator.during(url, inFlight, duration));
 	}
 
 	private static String endToEnd(JdbcClient jdbc, List<long[]> acks) {

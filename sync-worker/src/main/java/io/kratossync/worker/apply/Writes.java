@@ -67,7 +67,7 @@ public final class Writes {
 			for (int i = 0; i < count; i++) {
 				sql.append((i == 0) ? "" : ", ").append(this.row);
 			}
-			return sql.append(this.tail).append(" RETURNING s.").append(this.key).toString();
+			return sql.append(this.tail).append(" RETURNING ").append(this.key).toString();
 		}
 
 	}
