@@ -51,7 +51,11 @@ class FaultInjectionIntegrationTests {
 
 	private static final Logger log = LoggerFactory.getLogger(FaultInjectionIntegrationTests.class);
 
-	private static final int EVENTS = 1500;
+	/**
+	 * Enough that the worker is still applying when it is killed: with multi-row upserts
+	 * it applied 1 500 within one poll of the wait below.
+	 */
+	private static final int EVENTS = 6000;
 
 	private static final Path REPOSITORY = Path.of("..", "..").toAbsolutePath().normalize();
 
@@ -90,7 +94,7 @@ class FaultInjectionIntegrationTests {
 		}
 		publish(events);
 
-		await().atMost(Duration.ofSeconds(120)).until(() -> processed() >= 300);
+		await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(10)).until(() -> processed() >= 300);
 		worker.kill();
 		long atKill = processed();
 		assertThat(atKill).as("killed mid-stream").isLessThan(EVENTS);
