@@ -28,6 +28,13 @@ public final class RequestGate {
 	private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
 
 	/**
+	 * The management port as its server last announced it
+	 * ({@link #managementPortStarted}), 0 until then: the filters ask for every request,
+	 * and reading it from the environment goes through every property source.
+	 */
+	private volatile int managementPort;
+
+	/**
 	 * @param environment where the management port really listened is read from
 	 * ({@code local.management.port})
 	 * @param meters where requests are counted
@@ -58,8 +65,21 @@ public final class RequestGate {
 	 * @return whether that is the management port (probes and metrics)
 	 */
 	public boolean isManagementPort(int localPort) {
+		int known = this.managementPort;
+		if (known > 0) {
+			return localPort == known;
+		}
 		Integer port = this.environment.getProperty("local.management.port", Integer.class);
 		return port != null && port > 0 && localPort == port;
+	}
+
+	/**
+	 * Notes the port the management server now listens on (it may change when the server
+	 * is stopped and started again, e.g. on port 0).
+	 * @param port the port
+	 */
+	public void managementPortStarted(int port) {
+		this.managementPort = port;
 	}
 
 	/**

@@ -12,7 +12,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -75,6 +78,19 @@ class SecurityConfiguration {
 	@Bean
 	RequestGate requestGate(Environment environment, MeterRegistry meters) {
 		return new RequestGate(environment, meters);
+	}
+
+	/**
+	 * Tells the gate the management port each time its server starts, so that the filters
+	 * compare a number instead of reading the environment for every request.
+	 */
+	@Bean
+	static ApplicationListener<WebServerInitializedEvent> managementPortListener(ObjectProvider<RequestGate> gate) {
+		return (event) -> {
+			if ("management".equals(event.getApplicationContext().getServerNamespace())) {
+				gate.getObject().managementPortStarted(event.getWebServer().getPort());
+			}
+		};
 	}
 
 	/**
