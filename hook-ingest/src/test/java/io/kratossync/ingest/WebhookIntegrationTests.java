@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.kratossync.events.EventEnvelope;
@@ -14,6 +16,7 @@ import io.kratossync.events.PasswordChanged;
 import io.kratossync.events.Topics;
 import io.kratossync.ingest.web.Accepted;
 import io.kratossync.testing.Fixtures;
+import io.kratossync.testing.RawHttp;
 import io.kratossync.testing.TestBroker;
 import io.kratossync.testing.TopicProbe;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,6 +42,9 @@ class WebhookIntegrationTests {
 
 	@Autowired
 	MeterRegistry meters;
+
+	@Value("${local.server.port}")
+	int port;
 
 	/**
 	 * The broker of this context (not the system property, which the last started broker
@@ -200,6 +206,49 @@ class WebhookIntegrationTests {
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
 
 		assertThat(TopicProbe.endOffsetSum(this.bootstrapServers, Topics.IDENTITY_EVENTS.name())).isEqualTo(before);
+	}
+
+	/**
+	 * What the framework answered for the annotated controller, now answered by the
+	 * functional endpoint itself: another method, a missing or unparseable content type
+	 * and an empty body, on each of the three kinds of hook path.
+	 */
+	@Test
+	void answersWrongMethodsTypesAndEmptyBodiesAsProblemsAndPublishesNothing() {
+		long before = TopicProbe.endOffsetSum(this.bootstrapServers, Topics.IDENTITY_EVENTS.name());
+		for (String path : List.of("/hooks/kratos/settings/password", "/hooks/kratos/recovery",
+				"/api/kratos/hooks/password-changed")) {
+			Map<String, String> key = new HashMap<>(Map.of("X-Webhook-Key", HookIngestTest.WEBHOOK_KEY));
+			RawHttp.Response get = RawHttp.send(this.port, "GET", path, key);
+			assertThat(get.status()).as(path).isEqualTo(405);
+			assertThat(get.headers()).as(path).containsEntry("allow", "POST");
+			assertThat(get.headers().get("content-type")).as(path).startsWith("application/problem+json");
+			assertThat(RawHttp.send(this.port, "PUT", path, json(key), SETTINGS_PASSWORD).status()).as(path)
+				.isEqualTo(405);
+			for (String type : new String[] { null, "text/plain", "application/json;;=", "not a type",
+					"application/problem+json" }) {
+				Map<String, String> headers = new HashMap<>(key);
+				headers.put("Content-Type", type);
+				RawHttp.Response response = RawHttp.send(this.port, "POST", path, headers, SETTINGS_PASSWORD);
+				assertThat(response.status()).as(path + " " + type).isEqualTo(415);
+				assertThat(response.headers().get("content-type")).as(path + " " + type)
+					.startsWith("application/problem+json");
+			}
+			RawHttp.Response empty = RawHttp.send(this.port, "POST", path, json(key), "");
+			assertThat(empty.status()).as(path).isEqualTo(400);
+			assertThat(empty.body()).as(path).contains("malformed-body");
+			assertThat(RawHttp
+				.send(this.port, "POST", path, json(new HashMap<>(Map.of("Content-Type", "text/plain"))),
+						SETTINGS_PASSWORD)
+				.status()).as("no key, " + path).isEqualTo(401);
+		}
+
+		assertThat(TopicProbe.endOffsetSum(this.bootstrapServers, Topics.IDENTITY_EVENTS.name())).isEqualTo(before);
+	}
+
+	private static Map<String, String> json(Map<String, String> headers) {
+		headers.put("Content-Type", "application/json; charset=utf-8");
+		return headers;
 	}
 
 	@Test

@@ -1,13 +1,9 @@
 package io.kratossync.ingest.web;
 
 import io.kratossync.ingest.publish.PublishFailedException;
-import io.kratossync.ingest.system.IngestProperties;
-import io.kratossync.support.Problems;
 import reactor.core.publisher.Mono;
 
-import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -18,55 +14,34 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 
 /**
- * Turns every failure into an {@code application/problem+json} answer: the classes of
- * this service here, the framework's own (415, 405, 400...) through
- * {@link ResponseEntityExceptionHandler}.
+ * Turns every failure of the annotated endpoints into an {@code application/problem+json}
+ * answer: the classes of this service through {@link ProblemAnswers}, the framework's own
+ * (415, 405, 400...) through {@link ResponseEntityExceptionHandler}.
  */
 @RestControllerAdvice
 class ProblemAdvice extends ResponseEntityExceptionHandler {
 
-	private final IngestProperties properties;
+	private final ProblemAnswers answers;
 
-	ProblemAdvice(IngestProperties properties) {
-		this.properties = properties;
+	ProblemAdvice(ProblemAnswers answers) {
+		this.answers = answers;
 	}
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> invalidPayload(InvalidPayloadException ex) {
-		ProblemDetail problem = Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-payload",
-				"The request body is not what this endpoint expects", ex.getMessage());
-		problem.setProperty("field", ex.field());
-		return ResponseEntity.status(problem.getStatus()).body(problem);
+		return this.answers.invalidPayload(ex);
 	}
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> publishFailed(PublishFailedException ex) {
-		ProblemDetail problem = Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "broker-unavailable",
-				"The event could not be made durable", "Kafka did not acknowledge the event in time; retry later");
-		return ResponseEntity.status(problem.getStatus())
-			.header(HttpHeaders.RETRY_AFTER, Long.toString(this.properties.retryAfter().toSeconds()))
-			.body(problem);
+		return this.answers.publishFailed();
 	}
 
 	@Override
 	protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException ex,
 			HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
-		if (causedByLimit(ex)) {
-			ProblemDetail problem = Problems.bodyTooLarge(this.properties.maxBodySize().toBytes());
-			return Mono.just(ResponseEntity.status(problem.getStatus()).body(problem));
-		}
-		ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "malformed-body",
-				"The request body is not valid JSON", "The request body could not be read as JSON");
-		return Mono.just(ResponseEntity.status(problem.getStatus()).body(problem));
-	}
-
-	private static boolean causedByLimit(Throwable ex) {
-		for (Throwable t = ex; t != null; t = t.getCause()) {
-			if (t instanceof DataBufferLimitException) {
-				return true;
-			}
-		}
-		return false;
+		ResponseEntity<ProblemDetail> answer = this.answers.unreadableBody(ex);
+		return Mono.just(ResponseEntity.status(answer.getStatusCode()).body(answer.getBody()));
 	}
 
 }
