@@ -29,18 +29,18 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> invalidPayload(InvalidPayloadException ex) {
-		return this.answers.invalidPayload(ex);
+		return this.answers.answer(ex);
 	}
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> publishFailed(PublishFailedException ex) {
-		return this.answers.publishFailed();
+		return this.answers.answer(ex);
 	}
 
 	@Override
 	protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException ex,
 			HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
-		ResponseEntity<ProblemDetail> answer = this.answers.unreadableBody(ex);
+		ResponseEntity<ProblemDetail> answer = this.answers.answer(ex);
 		return Mono.just(ResponseEntity.status(answer.getStatusCode()).body(answer.getBody()));
 	}
 

@@ -51,28 +51,19 @@ public class ProblemAnswers {
 		return null;
 	}
 
-	ResponseEntity<ProblemDetail> invalidPayload(InvalidPayloadException ex) {
+	private static ResponseEntity<ProblemDetail> invalidPayload(InvalidPayloadException ex) {
 		ProblemDetail problem = Problems.of(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-payload",
 				"The request body is not what this endpoint expects", ex.getMessage());
 		problem.setProperty("field", ex.field());
 		return answer(problem);
 	}
 
-	ResponseEntity<ProblemDetail> publishFailed() {
+	private ResponseEntity<ProblemDetail> publishFailed() {
 		ProblemDetail problem = Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "broker-unavailable",
 				"The event could not be made durable", "Kafka did not acknowledge the event in time; retry later");
 		return ResponseEntity.status(problem.getStatus())
 			.header(HttpHeaders.RETRY_AFTER, Long.toString(this.properties.retryAfter().toSeconds()))
 			.body(problem);
-	}
-
-	/**
-	 * @param failure a failure to read the body
-	 * @return 413 when it was cut at the cap, 400 otherwise
-	 */
-	ResponseEntity<ProblemDetail> unreadableBody(Throwable failure) {
-		return causedByLimit(failure) ? answer(Problems.bodyTooLarge(this.properties.maxBodySize().toBytes()))
-				: unreadableBody();
 	}
 
 	private static ResponseEntity<ProblemDetail> unreadableBody() {

@@ -109,7 +109,10 @@ class WebhookEndpoint {
 				.flatMap((published) -> ServerResponse.status(HttpStatus.ACCEPTED)
 					.contentType(MediaType.APPLICATION_JSON)
 					.bodyValue(accepted(published)));
-		}).onErrorResume((ex) -> this.answers.answer(ex) != null, (ex) -> problem(this.answers.answer(ex)));
+		}).onErrorResume((ex) -> {
+			ResponseEntity<ProblemDetail> answer = this.answers.answer(ex);
+			return (answer != null) ? problem(answer) : Mono.error(ex);
+		});
 	}
 
 	/**
