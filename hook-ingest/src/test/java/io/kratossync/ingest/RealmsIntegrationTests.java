@@ -58,6 +58,9 @@ class RealmsIntegrationTests {
 	@Value("${local.server.port}")
 	int port;
 
+	@Value("${local.management.port}")
+	int managementPort;
+
 	@org.junit.jupiter.api.BeforeAll
 	static void identityKnownToKratos() {
 		KratosForIngest.stub().createIdentity(UUID.fromString(IDENTITY));
@@ -147,6 +150,36 @@ class RealmsIntegrationTests {
 			.isEqualTo(400);
 		assertThat(RawHttp.send(this.port, "POST", admin, json, "{}").status()).isEqualTo(401);
 		assertThat(RawHttp.send(this.port, "POST", "/Admin" + admin.substring(6), json, "{}").status()).isEqualTo(401);
+	}
+
+	/**
+	 * The headers that keep a browser from caching, sniffing, framing or referring an
+	 * answer, on every answer of both ports: served, refused by a realm, refused by the
+	 * path firewall, a probe. Kratos is no browser, but a URL of the ingest pasted into
+	 * one must not be able to do more. (A refusal says {@code no-store} itself; the rest
+	 * say Spring Security's {@code no-cache, no-store, max-age=0, must-revalidate}.)
+	 */
+	@Test
+	void everyAnswerCarriesTheBrowserProtectionHeaders() {
+		Map<String, String> webhook = Map.of("Content-Type", "application/json", "X-Webhook-Key",
+				HookIngestTest.WEBHOOK_KEY, "Ory-Webhook-Trigger-ID", UUID.randomUUID().toString());
+		Map<String, String> json = Map.of("Content-Type", "application/json");
+		Map<String, RawHttp.Response> answers = new LinkedHashMap<>();
+		answers.put("202", RawHttp.send(this.port, "POST", ROUTES.get(0).path(), webhook, ROUTES.get(0).body()));
+		answers.put("401", RawHttp.send(this.port, "POST", ROUTES.get(0).path(), json, "{}"));
+		answers.put("400 of the firewall", RawHttp.send(this.port, "POST", "/hooks/kratos/./login", json, "{}"));
+		answers.put("404 of an actuator path",
+				RawHttp.send(this.port, "GET", "/actuator/health", Map.of(), (String) null));
+		answers.put("probe",
+				RawHttp.send(this.managementPort, "GET", "/actuator/health/liveness", Map.of(), (String) null));
+		assertThat(answers).allSatisfy((name, answer) -> assertThat(answer.headers()).as(name + " " + answer.status())
+			.hasEntrySatisfying("cache-control", (value) -> assertThat(value).contains("no-store"))
+			.containsEntry("x-content-type-options", "nosniff")
+			.containsEntry("x-frame-options", "DENY")
+			.containsEntry("x-xss-protection", "0")
+			.containsEntry("referrer-policy", "no-referrer")
+			.doesNotContainKey("strict-transport-security"));
+		assertThat(answers.values()).extracting(RawHttp.Response::status).containsExactly(202, 401, 400, 404, 200);
 	}
 
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -205,6 +206,27 @@ class WebhookIntegrationTests {
 			.expectHeader()
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
 
+		assertThat(TopicProbe.endOffsetSum(this.bootstrapServers, Topics.IDENTITY_EVENTS.name())).isEqualTo(before);
+	}
+
+	/**
+	 * A declared length over the cap is refused before the body is read: the request
+	 * below sends its headers only, so an ingest that waited for the body would never
+	 * answer. Without the right credential it is refused as unauthenticated, never told
+	 * anything about its body.
+	 */
+	@Test
+	void aDeclaredLengthOverTheCapIsRefusedOnceAuthenticatedBeforeItsBodyIsRead() {
+		long before = TopicProbe.endOffsetSum(this.bootstrapServers, Topics.IDENTITY_EVENTS.name());
+		Map<String, String> headers = new LinkedHashMap<>(
+				Map.of("Content-Type", "application/json", "Content-Length", Integer.toString(1024 * 1024)));
+		assertThat(RawHttp.send(this.port, "POST", "/hooks/kratos/settings/password", headers, (String) null).status())
+			.isEqualTo(401);
+		headers.put("X-Webhook-Key", HookIngestTest.WEBHOOK_KEY);
+		RawHttp.Response refused = RawHttp.send(this.port, "POST", "/hooks/kratos/settings/password", headers,
+				(String) null);
+		assertThat(refused.status()).isEqualTo(413);
+		assertThat(refused.headers()).containsEntry("content-type", "application/problem+json");
 		assertThat(TopicProbe.endOffsetSum(this.bootstrapServers, Topics.IDENTITY_EVENTS.name())).isEqualTo(before);
 	}
 

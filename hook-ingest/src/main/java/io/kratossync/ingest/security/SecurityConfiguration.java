@@ -44,7 +44,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * The one filter chain of hook-ingest, deny by default. Each realm is a matcher on the
- * parsed path (the router's own parsing; {@link PathFirewall} has already refused every
+ * parsed path (the router's own parsing; {@link EntryFilter} has already refused every
  * other spelling) and opens only to its own credentials: the webhook realm to Kratos's
  * key, the admin realm to the admin key, the metrics on the management port to the
  * metrics key. The probes on the management port are open. Every other request is
@@ -114,18 +114,21 @@ class SecurityConfiguration {
 
 	@Bean
 	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, List<Realm> realms,
-			IngestProperties properties, RequestGate gate, ProblemResponses problems,
+			IngestProperties properties, RequestGate gate, ProblemResponses problems, BodyLimit bodyLimit,
 			@Value("${server.port:8080}") int serverPort, @Value("${management.server.port:-1}") int managementPort) {
 		checkConfiguration(properties, realms, serverPort, managementPort);
 		AuthenticationWebFilter authentication = new AuthenticationWebFilter(authenticationManager());
 		authentication.setServerAuthenticationConverter(converter(realms));
 		authentication.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
+		authentication.setAuthenticationSuccessHandler(bodyLimit);
 		authentication.setAuthenticationFailureHandler(
 				(filterExchange, ex) -> unauthenticated(filterExchange.getExchange(), realms, problems));
 		http.csrf(ServerHttpSecurity.CsrfSpec::disable)
 			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
 			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
 			.logout(ServerHttpSecurity.LogoutSpec::disable)
+			// the same headers are written by EntryFilter, as constants
+			.headers(ServerHttpSecurity.HeaderSpec::disable)
 			.anonymous(ServerHttpSecurity.AnonymousSpec::disable)
 			.requestCache((cache) -> cache.requestCache(NoOpServerRequestCache.getInstance()))
 			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
