@@ -15,6 +15,7 @@ import io.kratossync.support.Problems;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -42,7 +43,9 @@ import org.springframework.web.server.ServerWebInputException;
  * the framework answered for the controller: 405 for another method, 415 for a body that
  * is not {@code application/json}, 404 for an unknown hook point, and the shared failures
  * through {@link ProblemAnswers}; every answer but the 202 is
- * {@code application/problem+json}.
+ * {@code application/problem+json}. The 202's body is written to bytes here, with the
+ * application's mapper: the codec's JSON encoder took a new generator and its buffers for
+ * each answer, a fifth of what the ingest allocated per webhook.
  */
 @Configuration(proxyBeanMethods = false)
 class WebhookEndpoint {
@@ -65,13 +68,16 @@ class WebhookEndpoint {
 
 	private final ProblemAnswers answers;
 
+	private final JsonMapper json;
+
 	WebhookEndpoint(EventPublisher publisher, Clock clock, FutureClamp clamp, TriggerIds triggerIds,
-			ProblemAnswers answers) {
+			ProblemAnswers answers, JsonMapper json) {
 		this.publisher = publisher;
 		this.clock = clock;
 		this.clamp = clamp;
 		this.triggerIds = triggerIds;
 		this.answers = answers;
+		this.json = json;
 	}
 
 	@Bean
@@ -108,7 +114,7 @@ class WebhookEndpoint {
 				.flatMap((body) -> handle(point, request.headers().asHttpHeaders(), body))
 				.flatMap((published) -> ServerResponse.status(HttpStatus.ACCEPTED)
 					.contentType(MediaType.APPLICATION_JSON)
-					.bodyValue(accepted(published)));
+					.bodyValue(this.json.writeValueAsBytes(accepted(published))));
 		}).onErrorResume((ex) -> {
 			ResponseEntity<ProblemDetail> answer = this.answers.answer(ex);
 			return (answer != null) ? problem(answer) : Mono.error(ex);
