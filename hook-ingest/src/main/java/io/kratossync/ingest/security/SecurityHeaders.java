@@ -1,7 +1,5 @@
 package io.kratossync.ingest.security;
 
-import java.util.List;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
@@ -11,29 +9,14 @@ import org.springframework.web.server.ServerWebExchange;
  * Spring Security's defaults, written by {@link EntryFilter} on every answer of both
  * ports (also on those its path firewall refuses, which Spring Security's own writer
  * never saw), as one set of constants. Spring Security's writer looked through the
- * response headers once per header it wrote, about a twelfth of what the ingest allocates
+ * response headers once per header it wrote, about a tenth of what the ingest allocates
  * per webhook (README "Performance").
  */
 final class SecurityHeaders {
 
-	private static final List<String> CACHE_HEADERS = List.of(HttpHeaders.CACHE_CONTROL, HttpHeaders.PRAGMA,
-			HttpHeaders.EXPIRES);
+	private static final String NO_CACHE = "no-cache, no-store, max-age=0, must-revalidate";
 
-	private static final List<String> NO_CACHE = List.of("no-cache, no-store, max-age=0, must-revalidate");
-
-	private static final List<String> PRAGMA = List.of("no-cache");
-
-	private static final List<String> EXPIRES = List.of("0");
-
-	private static final List<String> NOSNIFF = List.of("nosniff");
-
-	private static final List<String> DENY = List.of("DENY");
-
-	private static final List<String> XSS_FILTER_OFF = List.of("0");
-
-	private static final List<String> NO_REFERRER = List.of("no-referrer");
-
-	private static final List<String> HSTS = List.of("max-age=31536000 ; includeSubDomains");
+	private static final String HSTS = "max-age=31536000 ; includeSubDomains";
 
 	private SecurityHeaders() {
 	}
@@ -47,23 +30,24 @@ final class SecurityHeaders {
 	static void write(ServerWebExchange exchange) {
 		HttpHeaders headers = exchange.getResponse().getHeaders();
 		if (exchange.getResponse().getStatusCode() != HttpStatus.NOT_MODIFIED
-				&& CACHE_HEADERS.stream().noneMatch(headers::containsHeader)) {
-			headers.put(HttpHeaders.CACHE_CONTROL, NO_CACHE);
-			headers.put(HttpHeaders.PRAGMA, PRAGMA);
-			headers.put(HttpHeaders.EXPIRES, EXPIRES);
+				&& !headers.containsHeader(HttpHeaders.CACHE_CONTROL) && !headers.containsHeader(HttpHeaders.PRAGMA)
+				&& !headers.containsHeader(HttpHeaders.EXPIRES)) {
+			headers.set(HttpHeaders.CACHE_CONTROL, NO_CACHE);
+			headers.set(HttpHeaders.PRAGMA, "no-cache");
+			headers.set(HttpHeaders.EXPIRES, "0");
 		}
-		putIfAbsent(headers, "X-Content-Type-Options", NOSNIFF);
-		putIfAbsent(headers, "X-Frame-Options", DENY);
-		putIfAbsent(headers, "X-XSS-Protection", XSS_FILTER_OFF);
-		putIfAbsent(headers, "Referrer-Policy", NO_REFERRER);
+		setIfAbsent(headers, "X-Content-Type-Options", "nosniff");
+		setIfAbsent(headers, "X-Frame-Options", "DENY");
+		setIfAbsent(headers, "X-XSS-Protection", "0");
+		setIfAbsent(headers, "Referrer-Policy", "no-referrer");
 		if ("https".equalsIgnoreCase(exchange.getRequest().getURI().getScheme())) {
-			putIfAbsent(headers, "Strict-Transport-Security", HSTS);
+			setIfAbsent(headers, "Strict-Transport-Security", HSTS);
 		}
 	}
 
-	private static void putIfAbsent(HttpHeaders headers, String name, List<String> value) {
+	private static void setIfAbsent(HttpHeaders headers, String name, String value) {
 		if (!headers.containsHeader(name)) {
-			headers.put(name, value);
+			headers.set(name, value);
 		}
 	}
 
