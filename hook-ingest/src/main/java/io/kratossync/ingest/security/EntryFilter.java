@@ -1,5 +1,7 @@
 package io.kratossync.ingest.security;
 
+import java.util.List;
+
 import io.kratossync.support.CanonicalPath;
 import io.kratossync.support.RejectionLog;
 import io.kratossync.support.RequestGate;
@@ -24,8 +26,9 @@ import reactor.core.publisher.Mono;
  * different paths; actuator paths on an application port are 404, since they are served
  * on the management port only ({@link RequestGate#refusal});</li>
  * <li>every answer carries the browser protection headers ({@link SecurityHeaders});</li>
- * <li>every request to the webhook port, refused here or further on, is counted by realm,
- * outcome and reason ({@code kratos_sync_requests_total{kind="webhook|admin|other",
+ * <li>every request to the webhook port, refused here or further on, is counted by realm
+ * (the realm its path belongs to, by the same patterns the security rules use), outcome
+ * and reason ({@code kratos_sync_requests_total{kind="webhook|admin|other",
  * outcome="accepted|rejected|failed", reason}}), from the status it was answered with or
  * the reason a filter gave; refusals are also logged, summarised
  * ({@link RejectionLog}).</li>
@@ -41,9 +44,12 @@ class EntryFilter implements WebFilter {
 
 	private final RequestGate gate;
 
-	EntryFilter(ProblemResponses problems, RequestGate gate) {
+	private final List<Realm> realms;
+
+	EntryFilter(ProblemResponses problems, RequestGate gate, List<Realm> realms) {
 		this.problems = problems;
 		this.gate = gate;
+		this.realms = realms;
 	}
 
 	@Override
@@ -60,9 +66,8 @@ class EntryFilter implements WebFilter {
 		if (management) {
 			return answer;
 		}
-		String path = exchange.getRequest().getPath().pathWithinApplication().value();
-		String kind = path.startsWith("/hooks/") || path.startsWith("/api/kratos/hooks/") ? "webhook"
-				: path.startsWith("/admin/") ? "admin" : "other";
+		Realm realm = SecurityConfiguration.realmOf(exchange, this.realms);
+		String kind = (realm != null) ? realm.name() : "other";
 		return answer.doFinally((signal) -> {
 			HttpStatusCode status = exchange.getResponse().getStatusCode();
 			this.gate.answered(kind, (status != null) ? status.value() : 500,
