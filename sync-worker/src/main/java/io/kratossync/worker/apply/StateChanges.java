@@ -1,5 +1,7 @@
 package io.kratossync.worker.apply;
 
+import java.util.List;
+
 import io.kratossync.events.AddressVerified;
 import io.kratossync.events.EventEnvelope;
 import io.kratossync.events.IdentityCreated;
@@ -47,6 +49,19 @@ class StateChanges implements EventHandler {
 		this.settings = settings;
 		this.revocations = revocations;
 		this.revokeOnDeactivation = revokeOnDeactivation;
+	}
+
+	/**
+	 * Applies the events in delivery order. The transaction is checked once for the batch
+	 * ({@link #handle} is called on this object, not through its proxy): a check per
+	 * event was about a third of the worker's CPU in handling a batch.
+	 */
+	@Override
+	@Transactional(propagation = Propagation.MANDATORY)
+	public void handleAll(List<Delivery> deliveries, Writes writes, Outcomes outcomes) {
+		for (Delivery delivery : deliveries) {
+			handle(delivery, writes, outcomes);
+		}
 	}
 
 	/**

@@ -26,7 +26,7 @@ import io.kratossync.events.SecondFactorChanged;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.modulith.NamedInterface;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
 /**
  * {@code user_settings}: one row per identity. Every write is one {@link FencedUpsert}:
@@ -34,9 +34,12 @@ import org.springframework.stereotype.Repository;
  * set the group, so a stale event never overwrites newer state, whatever the order of
  * arrival. Each method tells whether anything changed, once its write has run (writes are
  * batched, see {@link Writes}).
+ * <p>
+ * A plain component rather than a {@code @Repository}: {@link JdbcClient} already
+ * translates SQL exceptions, and the translating proxy cost a reflective call per event.
  */
 @NamedInterface("api")
-@Repository
+@Component
 public class UserSettingsRepository {
 
 	private final JdbcClient jdbc;

@@ -103,12 +103,13 @@ public final class Writes {
 	 * @param onRows told 1 if the row was written, 0 if not, once it has run
 	 */
 	void addRow(Rows rows, Object key, Object[] args, IntConsumer onRows) {
-		String sql = rows.single();
-		if (this.sql != null && (this.rows == null || !this.sql.equals(sql))) {
+		if (this.sql != null && !rows.equals(this.rows)) {
 			flush();
 		}
-		this.sql = sql;
-		this.rows = rows;
+		if (this.sql == null) {
+			this.sql = rows.single();
+			this.rows = rows;
+		}
 		this.keys.add(key);
 		this.args.add(args);
 		this.onRows.add(onRows);

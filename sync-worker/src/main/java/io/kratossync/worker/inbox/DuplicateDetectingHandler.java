@@ -1,5 +1,6 @@
 package io.kratossync.worker.inbox;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -17,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The inbox check around a handler ({@link DuplicateDetection}). One event: one insert
  * into the inbox, then the handler if the id was new. A batch: one statement records
- * every id, then the new ones reach the handler in delivery order; an id delivered twice
- * in the batch reaches it once.
+ * every id, then the new ones reach the handler together
+ * ({@link EventHandler#handleAll}), in delivery order; an id delivered twice in the batch
+ * reaches it once.
  */
 final class DuplicateDetectingHandler implements EventHandler {
 
@@ -48,15 +50,17 @@ final class DuplicateDetectingHandler implements EventHandler {
 	public void handleAll(List<Delivery> deliveries, Writes writes, Outcomes outcomes) {
 		writes.flush();
 		Set<UUID> fresh = this.inbox.recordAll(deliveries);
+		List<Delivery> first = new ArrayList<>(fresh.size());
 		for (Delivery delivery : deliveries) {
 			// remove: a second delivery of the same id in this batch is a duplicate
 			if (fresh.remove(delivery.event().id())) {
-				this.handler.handle(delivery, writes, outcomes);
+				first.add(delivery);
 			}
 			else {
 				duplicate(delivery, outcomes);
 			}
 		}
+		this.handler.handleAll(first, writes, outcomes);
 	}
 
 	private static void duplicate(Delivery delivery, Outcomes outcomes) {
