@@ -59,9 +59,7 @@ class StateChanges implements EventHandler {
 	@Override
 	@Transactional(propagation = Propagation.MANDATORY)
 	public void handleAll(List<Delivery> deliveries, Writes writes, Outcomes outcomes) {
-		for (Delivery delivery : deliveries) {
-			handle(delivery, writes, outcomes);
-		}
+		EventHandler.super.handleAll(deliveries, writes, outcomes);
 	}
 
 	/**
